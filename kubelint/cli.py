@@ -1,0 +1,171 @@
+"""The ``kubelint`` command line: parse options, call the library, print a report.
+
+Kept thin on purpose: every decision about manifests lives in the library.
+Heavy modules are imported inside the commands so ``--help`` and one-file
+runs start fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Callable, List, Optional
+
+import typer
+from typing_extensions import Annotated
+
+from kubelint import __version__
+from kubelint.pipeline import VALIDATE_CATEGORIES
+
+app = typer.Typer(
+    name="kubelint",
+    help="Kubernetes manifest linter, validator and dry-run planner.",
+    add_completion=False,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+FAIL_ON = ("error", "warning", "info", "never")
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kubelint {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        Optional[bool],
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = None,
+) -> None:
+    """Kubernetes manifest linter, validator and dry-run planner."""
+
+
+def usage_error(message: str) -> "typer.Exit":
+    """Print ``message`` as kubelint's usage error and return the exit to raise."""
+    typer.echo(f"kubelint: error: {message}", err=True)
+    return typer.Exit(EXIT_USAGE)
+
+
+def _check_format(value: str) -> str:
+    from kubelint.report import FORMATS
+
+    if value not in FORMATS:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(sorted(FORMATS))}")
+    return value
+
+
+def _check_fail_on(value: str) -> str:
+    if value not in FAIL_ON:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(FAIL_ON)}")
+    return value
+
+
+def use_color(no_color: bool, output: Optional[Path]) -> bool:
+    """Colours only on a terminal, and never when NO_COLOR is set."""
+    return not no_color and output is None and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+
+
+def write_output(text: str, output: Optional[Path]) -> None:
+    """Print, or write the file atomically (a reader never sees half a report)."""
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    if output.is_dir():
+        raise usage_error(f"--output {output} is a directory; give a file name")
+    temporary = output.with_name(f".{output.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, output)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise usage_error(f"cannot write --output {output}: {error.strerror or error}") from None
+
+
+def exit_code(report, fail_on: str) -> int:  # type: ignore[no-untyped-def]
+    from kubelint.model import Severity
+
+    if report.missing_paths:
+        return EXIT_USAGE
+    if fail_on == "never":
+        return EXIT_OK
+    worst = report.worst()
+    return EXIT_FINDINGS if worst is not None and worst >= Severity.parse(fail_on) else EXIT_OK
+
+
+PathsArgument = Annotated[
+    List[str], typer.Argument(help="Files, directories (walked for *.yaml, *.yml, *.json) or - for stdin.")
+]
+FormatOption = Annotated[str, typer.Option("--format", callback=_check_format, help="Output format.")]
+OutputOption = Annotated[Optional[Path], typer.Option("--output", help="Write the report to FILE.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print findings only, no summary.")]
+NoColorOption = Annotated[bool, typer.Option("--no-color", help="Never colour the output.")]
+KubernetesVersionOption = Annotated[
+    Optional[str],
+    typer.Option("--kubernetes-version", "-k", help="Kubernetes version to check against, e.g. 1.30."),
+]
+
+
+def _check_command(categories: Optional[frozenset]) -> Callable[..., None]:
+    """The body of ``check`` and ``validate``: same options, different stages."""
+
+    def command(
+        paths: PathsArgument,
+        format: FormatOption = "text",
+        output: OutputOption = None,
+        fail_on: Annotated[
+            str,
+            typer.Option("--fail-on", callback=_check_fail_on, help="Lowest severity that fails the run: error, warning, info or never."),
+        ] = "error",
+        quiet: QuietOption = False,
+        no_color: NoColorOption = False,
+        exclude: Annotated[
+            Optional[List[str]], typer.Option("--exclude", help="Skip paths matching GLOB (repeatable).")
+        ] = None,
+        kubernetes_version: KubernetesVersionOption = None,
+        rules_dir: Annotated[
+            Optional[List[str]], typer.Option("--rules-dir", help="Also load rule files from DIR (repeatable).")
+        ] = None,
+    ) -> None:
+        from kubelint.pipeline import Options, run_check
+        from kubelint.report import render
+        from kubelint.rulebook import RuleFileError
+
+        options = Options(
+            kubernetes_version=kubernetes_version,
+            exclude=list(exclude or []),
+            rules_dirs=list(rules_dir or []),
+            categories=categories,
+        )
+        try:
+            report = run_check(paths, options)
+        except RuleFileError as error:
+            raise usage_error(str(error)) from None
+        text = render(report, format, color=use_color(no_color, output), quiet=quiet)
+        write_output(text, output)
+        raise typer.Exit(exit_code(report, fail_on))
+
+    return command
+
+
+app.command(
+    "check",
+    help="Validate and lint manifests: YAML, schema, API-server rules and best practices.",
+)(_check_command(None))
+
+
+app.command(
+    "validate",
+    help="Would the API server accept these objects? YAML, schema and API-server rules only.",
+)(_check_command(VALIDATE_CATEGORIES))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

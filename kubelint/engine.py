@@ -1,0 +1,101 @@
+"""Runs rule checks over resources and turns their problems into findings.
+
+The engine owns what every rule shares: looking up the check function,
+per-rule options and severity, positioning each problem at its field, and
+containing failures (a check that raises becomes an ``internal-error``
+finding naming the rule and the object, and the run goes on).
+"""
+
+from __future__ import annotations
+
+import importlib
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Sequence
+
+from kubelint.checks import Problem, RuleContext
+from kubelint.model import Finding, Resource, Severity
+from kubelint.rulebook import Rule
+
+CheckFunction = Callable[..., Iterable[Problem]]
+
+
+@dataclass(slots=True)
+class ActiveRule:
+    """A rule as this run uses it: its severity and options after configuration."""
+
+    rule: Rule
+    severity: Severity
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+_FUNCTIONS: dict[str, CheckFunction] = {}
+
+
+def resolve_function(reference: str) -> CheckFunction:
+    """``package.module:function`` -> the function (imported once)."""
+    function = _FUNCTIONS.get(reference)
+    if function is None:
+        module_name, _, name = reference.partition(":")
+        function = getattr(importlib.import_module(module_name), name)
+        _FUNCTIONS[reference] = function
+    return function
+
+
+def internal_error(rule_id: str, resource: Resource, error: BaseException) -> Finding:
+    where = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
+    origin = f" at {where.filename.rsplit('/', 1)[-1]}:{where.lineno}" if where else ""
+    return resource.finding(
+        "internal-error",
+        Severity.ERROR,
+        f"kubelint failed while running rule {rule_id} on {resource.ref}: "
+        f"{type(error).__name__}: {error}{origin}; the object was not fully checked (please report this)",
+    )
+
+
+def to_finding(active: ActiveRule, resource: Resource, problem: Problem) -> Finding:
+    return resource.finding(
+        active.rule.id,
+        problem.severity or active.severity,
+        problem.message,
+        problem.path,
+        key=problem.key,
+    )
+
+
+class Engine:
+    """Runs python rules; other check kinds plug in through ``runners``."""
+
+    def __init__(self, rules: Sequence[ActiveRule], kubernetes_version: str) -> None:
+        self.kubernetes_version = kubernetes_version
+        self.per_resource: list[tuple[ActiveRule, CheckFunction]] = []
+        self.per_set: list[tuple[ActiveRule, CheckFunction]] = []
+        for active in rules:
+            check = active.rule.check
+            if "python" in check:
+                target = self.per_set if check.get("scope") == "set" else self.per_resource
+                target.append((active, resolve_function(check["python"])))
+
+    def run(self, resources: Sequence[Resource]) -> list[Finding]:
+        findings: list[Finding] = []
+        contexts = {
+            active.rule.id: RuleContext(active.rule, active.options, self.kubernetes_version, resources)
+            for active, _ in self.per_resource + self.per_set
+        }
+        for resource in resources:
+            for active, function in self.per_resource:
+                try:
+                    for problem in function(resource, contexts[active.rule.id]):
+                        findings.append(to_finding(active, resource, problem))
+                except Exception as error:  # noqa: BLE001 - contained, reported
+                    findings.append(internal_error(active.rule.id, resource, error))
+        for active, function in self.per_set:
+            try:
+                for problem in function(resources, contexts[active.rule.id]):
+                    if problem.resource is None:
+                        raise ValueError("a set-scope check must name the resource of each problem")
+                    findings.append(to_finding(active, problem.resource, problem))
+            except Exception as error:  # noqa: BLE001 - contained, reported
+                if resources:
+                    findings.append(internal_error(active.rule.id, resources[0], error))
+        return findings

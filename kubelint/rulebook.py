@@ -1,0 +1,161 @@
+"""The rule catalog: one YAML file per rule in ``rules/`` (and user folders).
+
+A rule file holds the rule's id, default severity, category, its
+documentation (what, why, how to fix, references, a bad and a good example)
+and its check. ``kubelint rules``, ``kubelint explain``, SARIF rule metadata
+and docs/rules.md all read these same files. Every file is validated against
+``rules/rule.schema.json`` when it is loaded; a broken file is reported with
+its path, line and column.
+
+Parsing a hundred YAML files on every run would cost more than checking a
+small manifest, so the validated catalog is cached as JSON, keyed by the
+files' names, sizes and modification times.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from kubelint import __version__
+from kubelint.datafiles import cache_dir, data_dir
+from kubelint.model import Severity
+
+META_SCHEMA_FILE = "rule.schema.json"
+
+
+class RuleFileError(Exception):
+    """A rule file that cannot be used, with where it is wrong."""
+
+    def __init__(self, file: str, line: int, column: int, message: str) -> None:
+        super().__init__(f"{file}:{line}:{column}: {message}")
+        self.file, self.line, self.column, self.message = file, line, column, message
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One rule as its file describes it."""
+
+    id: str
+    title: str
+    severity: Severity
+    category: str
+    enabled: bool
+    check: dict[str, Any]
+    doc: dict[str, Any]
+    """The whole rule file: description, rationale, examples, options..."""
+    file: str
+    builtin: bool
+
+    @property
+    def options(self) -> dict[str, dict[str, Any]]:
+        return self.doc.get("options") or {}
+
+    def default_options(self) -> dict[str, Any]:
+        return {name: spec.get("default") for name, spec in self.options.items()}
+
+
+@lru_cache(maxsize=1)
+def _meta_validator() -> Any:
+    import jsonschema_rs
+
+    schema = json.loads((data_dir("rules") / META_SCHEMA_FILE).read_text(encoding="utf-8"))
+    return jsonschema_rs.validator_for(schema)
+
+
+def _rule_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.glob("*.yaml") if not p.name.startswith("."))
+
+
+def _fingerprint(files: list[Path], builtin: bool) -> str:
+    digest = hashlib.sha256(f"{__version__}\0{builtin}".encode())
+    for path in files:
+        info = path.stat()
+        digest.update(f"\0{path}\0{info.st_size}\0{info.st_mtime_ns}".encode())
+    return digest.hexdigest()[:24]
+
+
+def _parse_rule_file(path: Path, builtin: bool) -> dict[str, Any]:
+    from kubelint.loader.yamldoc import YamlDocument, parse_stream
+
+    display = str(path)
+    text = path.read_text(encoding="utf-8")
+    documents = list(parse_stream(text))
+    for item in documents:
+        if not isinstance(item, YamlDocument):
+            raise RuleFileError(display, item.line, item.column, item.message)
+    if len(documents) != 1 or not isinstance(documents[0].data, dict):
+        raise RuleFileError(display, 1, 1, "a rule file must hold exactly one YAML mapping")
+    document = documents[0]
+    data = document.data
+    for error in _meta_validator().iter_errors(data):
+        path_parts = tuple(error.instance_path)
+        line, column = document.source_map.locate(path_parts)
+        where = ".".join(str(part) for part in path_parts) or "the rule"
+        raise RuleFileError(display, line, column, f"{where}: {error.message}")
+    if not builtin and "python" in (data.get("check") or {}):
+        line, column = document.source_map.locate(("check", "python"), key=True)
+        raise RuleFileError(
+            display, line, column, "user rule files cannot run Python code; use a declarative check"
+        )
+    if data["id"] != path.stem:
+        line, column = document.source_map.locate(("id",))
+        raise RuleFileError(display, line, column, f'the rule id "{data["id"]}" must match the file name "{path.stem}"')
+    return data
+
+
+def _load_directory(directory: Path, builtin: bool) -> list[dict[str, Any]]:
+    files = _rule_files(directory)
+    cache_file = cache_dir() / f"rules-{_fingerprint(files, builtin)}.json"
+    try:
+        return json.loads(cache_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    documents = []
+    for path in files:
+        data = _parse_rule_file(path, builtin)
+        data["_file"] = str(path)
+        documents.append(data)
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cache_file.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(documents), encoding="utf-8")
+        os.replace(temporary, cache_file)
+    except OSError:
+        pass  # a read-only home: run without the cache
+    return documents
+
+
+def _to_rule(data: dict[str, Any], builtin: bool) -> Rule:
+    doc = dict(data)
+    file = doc.pop("_file")
+    return Rule(
+        id=doc["id"],
+        title=doc["title"],
+        severity=Severity.parse(doc["severity"]),
+        category=doc["category"],
+        enabled=doc.get("enabled", True),
+        check=doc["check"],
+        doc=doc,
+        file=file,
+        builtin=builtin,
+    )
+
+
+def load_rules(extra_dirs: Iterable[str | Path] = ()) -> dict[str, Rule]:
+    """Built-in rules plus user rule folders, by id (user rules may not shadow built-ins)."""
+    rules: dict[str, Rule] = {}
+    for directory, builtin in [(data_dir("rules"), True)] + [(Path(d), False) for d in extra_dirs]:
+        if not directory.is_dir():
+            raise RuleFileError(str(directory), 1, 1, "the rules directory does not exist")
+        for data in _load_directory(directory, builtin):
+            rule = _to_rule(data, builtin)
+            if rule.id in rules:
+                raise RuleFileError(rule.file, 1, 1, f'rule id "{rule.id}" is already defined in {rules[rule.id].file}')
+            rules[rule.id] = rule
+    return dict(sorted(rules.items()))
