@@ -64,7 +64,11 @@ def to_finding(active: ActiveRule, resource: Resource, problem: Problem) -> Find
 
 
 class Engine:
-    """Runs python rules; other check kinds plug in through ``runners``."""
+    """Runs the python and declarative checks of the active rules.
+
+    ``builtin`` rules are not run here: their findings come from a pipeline
+    stage (the loader, schema validation, the planner).
+    """
 
     def __init__(self, rules: Sequence[ActiveRule], kubernetes_version: str) -> None:
         self.kubernetes_version = kubernetes_version
@@ -75,6 +79,8 @@ class Engine:
             if "python" in check:
                 target = self.per_set if check.get("scope") == "set" else self.per_resource
                 target.append((active, resolve_function(check["python"])))
+            elif "declarative" in check:
+                self.per_resource.append((active, resolve_function("kubelint.declarative:declarative_check")))
 
     def run(self, resources: Sequence[Resource]) -> list[Finding]:
         findings: list[Finding] = []

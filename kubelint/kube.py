@@ -28,6 +28,49 @@ POD_TEMPLATE_PATHS: dict[str, FieldPath] = {
 
 CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
 
+DEFAULT_NAMESPACE = "default"
+
+# Built-in kinds that live outside namespaces (kubectl api-resources --namespaced=false).
+CLUSTER_SCOPED_KINDS = frozenset(
+    {
+        "APIService",
+        "CertificateSigningRequest",
+        "ClusterRole",
+        "ClusterRoleBinding",
+        "ComponentStatus",
+        "CSIDriver",
+        "CSINode",
+        "CustomResourceDefinition",
+        "DeviceClass",
+        "FlowSchema",
+        "IngressClass",
+        "IPAddress",
+        "MutatingAdmissionPolicy",
+        "MutatingAdmissionPolicyBinding",
+        "MutatingWebhookConfiguration",
+        "Namespace",
+        "Node",
+        "PersistentVolume",
+        "PriorityClass",
+        "PriorityLevelConfiguration",
+        "ResourceSlice",
+        "RuntimeClass",
+        "SelfSubjectAccessReview",
+        "SelfSubjectReview",
+        "SelfSubjectRulesReview",
+        "ServiceCIDR",
+        "StorageClass",
+        "StorageVersionMigration",
+        "SubjectAccessReview",
+        "TokenReview",
+        "ValidatingAdmissionPolicy",
+        "ValidatingAdmissionPolicyBinding",
+        "ValidatingWebhookConfiguration",
+        "VolumeAttachment",
+        "VolumeAttributesClass",
+    }
+)
+
 
 def get_path(data: Any, path: FieldPath) -> Any:
     """The value at ``path``, or None when any step is missing."""
@@ -39,6 +82,20 @@ def get_path(data: Any, path: FieldPath) -> Any:
             return None
         data = data[part] if isinstance(part, int) else data.get(part)
     return data
+
+
+def is_cluster_scoped(resource: Resource) -> bool:
+    """Built-in cluster-scoped kinds; custom kinds are taken as namespaced."""
+    return resource.kind in CLUSTER_SCOPED_KINDS and (
+        resource.group in WORKLOAD_GROUPS or "k8s.io" in resource.group or resource.group.endswith(".k8s.io")
+    )
+
+
+def namespace_of(resource: Resource, default: str = DEFAULT_NAMESPACE) -> str | None:
+    """The namespace the object lands in (None for cluster-scoped objects)."""
+    if is_cluster_scoped(resource):
+        return None
+    return resource.namespace or default
 
 
 def is_builtin(resource: Resource) -> bool:

@@ -49,3 +49,5 @@ class RuleContext:
     kubernetes_version: str
     resources: Sequence[Resource] = field(default_factory=list)
     """All well-formed resources of the run (cross-object checks)."""
+    cache: dict[str, Any] = field(default_factory=dict)
+    """The rule's own scratch space for one run (compiled schemas, indexes)."""
