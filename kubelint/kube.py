@@ -87,7 +87,7 @@ def get_path(data: Any, path: FieldPath) -> Any:
 def is_cluster_scoped(resource: Resource) -> bool:
     """Built-in cluster-scoped kinds; custom kinds are taken as namespaced."""
     return resource.kind in CLUSTER_SCOPED_KINDS and (
-        resource.group in WORKLOAD_GROUPS or "k8s.io" in resource.group or resource.group.endswith(".k8s.io")
+        resource.group in WORKLOAD_GROUPS or resource.group.endswith("k8s.io")
     )
 
 
