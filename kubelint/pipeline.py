@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import BinaryIO, Iterator
+from typing import Any, BinaryIO, Iterator
 
 from kubelint.model import Finding, Report, Severity, Summary
 
@@ -28,6 +28,10 @@ class Options:
     rules_dirs: list[str] = field(default_factory=list)
     categories: frozenset[str] | None = None
     """Only rules of these categories (None: all enabled rules)."""
+    enable: frozenset[str] = frozenset()
+    """Rule ids to run even though they are off by default."""
+    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Per-rule option values over the rule file's defaults."""
 
 
 @contextmanager
@@ -49,11 +53,12 @@ def _active_rules(options: Options) -> list:
     rules = load_rules(options.rules_dirs)
     active = []
     for rule in rules.values():
-        if not rule.enabled:
+        if not rule.enabled and rule.id not in options.enable:
             continue
         if options.categories is not None and rule.category not in options.categories:
             continue
-        active.append(ActiveRule(rule, rule.severity, rule.default_options()))
+        values = rule.default_options() | options.rule_options.get(rule.id, {})
+        active.append(ActiveRule(rule, rule.severity, values))
     return active
 
 
