@@ -18,7 +18,7 @@ from kubelint.loader.discover import STDIN, Input, discover
 from kubelint.loader.sourcemap import SourceMap
 from kubelint.loader.text import DecodeProblem, decode
 from kubelint.loader.yamldoc import YamlDocument, YamlProblem, parse_stream
-from kubelint.model import Finding, Resource, Severity
+from kubelint.model import Finding, Resource, Severity, format_path
 
 __all__ = ["FileResult", "LoadResult", "load", "load_file", "load_text", "Input", "discover"]
 
@@ -65,7 +65,32 @@ def _is_list(data: dict[str, Any]) -> bool:
     )
 
 
+def _problem_finding(problem: YamlProblem, file: str, resources: list[Resource]) -> Finding:
+    """A loader problem as a finding, naming the object it is in when there is one."""
+    path = problem.path or ()
+    owner = next((r for r in resources if path[: len(r.base_path)] == r.base_path), None)
+    relative = path[len(owner.base_path) :] if owner else path
+    return Finding(
+        problem.rule,
+        Severity.ERROR,
+        problem.message,
+        file,
+        problem.line,
+        problem.column,
+        format_path(relative) if relative else None,
+        owner.ref if owner else None,
+        owner.helm_source if owner else None,
+    )
+
+
 def _resources_of(document: YamlDocument, file: str, result: FileResult) -> None:
+    start = len(result.resources)
+    _collect_resources(document, file, result)
+    for problem in document.problems:
+        result.findings.append(_problem_finding(problem, file, result.resources[start:]))
+
+
+def _collect_resources(document: YamlDocument, file: str, result: FileResult) -> None:
     data = document.data
     if data is None:
         return  # an empty document
@@ -96,7 +121,7 @@ def _resources_of(document: YamlDocument, file: str, result: FileResult) -> None
     result.resources.append(Resource(data, file, document.index, document.source_map, (), document.helm_source))
 
 
-def _json_fallback(text: str, file: str, result: FileResult, problem: YamlProblem) -> bool:
+def _json_fallback(text: str, file: str, result: FileResult) -> bool:
     """For ``.json`` files that YAML cannot read: JSON's own verdict."""
     try:
         data = json.loads(text)
@@ -117,14 +142,12 @@ def load_text(text: str, file: str) -> FileResult:
     result = FileResult(text=text)
     items = list(parse_stream(text))
     if file.lower().endswith(".json"):
-        problems = [item for item in items if isinstance(item, YamlProblem) and item.rule == "yaml-syntax"]
-        if problems and _json_fallback(text, file, result, problems[0]):
-            return result
+        if any(isinstance(item, YamlProblem) and item.rule == "yaml-syntax" for item in items):
+            if _json_fallback(text, file, result):
+                return result
     for item in items:
         if isinstance(item, YamlProblem):
-            result.findings.append(
-                Finding(item.rule, Severity.ERROR, item.message, file, item.line, item.column, item.path)
-            )
+            result.findings.append(_problem_finding(item, file, []))
         else:
             _resources_of(item, file, result)
     return result

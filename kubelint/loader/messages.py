@@ -133,7 +133,9 @@ def syntax_problem(error: yaml.MarkedYAMLError, chunk: str, line_offset: int) ->
     from kubelint.loader.yamldoc import YamlProblem
 
     lines = chunk.split("\n")
-    mark = error.problem_mark or error.context_mark
+    context = error.context or ""
+    starts_at_context = "scanning an alias" in context or "scanning an anchor" in context
+    mark = (error.context_mark if starts_at_context else None) or error.problem_mark or error.context_mark
     row, column = (mark.line, mark.column) if mark else (0, 0)
     return YamlProblem("yaml-syntax", explain(error, lines, line_offset), row + 1 + line_offset, column + 1)
 

@@ -12,7 +12,7 @@ own document and the run goes on with the next one.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 import yaml
@@ -67,16 +67,6 @@ _INDENT = re.compile(r"^ *", re.M)
 
 
 @dataclass(slots=True)
-class YamlDocument:
-    """One parsed document of a file."""
-
-    index: int
-    data: Any
-    source_map: SourceMap
-    helm_source: str | None
-
-
-@dataclass(slots=True)
 class YamlProblem:
     """A document that could not be read, or a problem inside one."""
 
@@ -84,7 +74,19 @@ class YamlProblem:
     message: str
     line: int
     column: int
-    path: str | None = None
+    path: FieldPath | None = None
+    """Where inside the document (duplicate keys), None for syntax errors."""
+
+
+@dataclass(slots=True)
+class YamlDocument:
+    """One parsed document of a file, with the problems found while building it."""
+
+    index: int
+    data: Any
+    source_map: SourceMap
+    helm_source: str | None
+    problems: list[YamlProblem] = field(default_factory=list)
 
 
 class _Refused(Exception):
@@ -201,7 +203,7 @@ class _Builder:
                 message,
                 mark.line + 1 + self.line_offset,
                 mark.column + 1,
-                format_path(path) if path else None,
+                path,
             )
         )
 
@@ -332,13 +334,13 @@ def parse_stream(text: str) -> Iterator[YamlDocument | YamlProblem]:
                         "yaml-syntax",
                         f"the document is nested more than {MAX_DEPTH} levels deep; no Kubernetes object is",
                     ) from None
-                yield from builder.problems
                 mark = root.start_mark
                 yield YamlDocument(
                     index,
                     data,
                     SourceMap(root, line_offset, mark.line + 1 + line_offset, mark.column + 1),
                     helm_source,
+                    builder.problems,
                 )
                 index += 1
         except yaml.MarkedYAMLError as error:
