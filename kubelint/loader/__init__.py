@@ -132,7 +132,7 @@ def _json_fallback(text: str, file: str, result: FileResult) -> bool:
         return True
     except RecursionError:
         return False
-    document = YamlDocument(0, data, SourceMap(None), None)
+    document = YamlDocument(0, data, SourceMap(), None)
     _resources_of(document, file, result)
     return True
 

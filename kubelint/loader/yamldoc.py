@@ -19,8 +19,8 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from kubelint.loader import messages
-from kubelint.loader.scalars import MAYBE_NOT_STRING, resolve_plain, resolve_tagged
-from kubelint.loader.sourcemap import MERGE_KEY, SourceMap
+from kubelint.loader.scalars import MAYBE_NOT_STRING, is_surprising, resolve_plain, resolve_tagged
+from kubelint.loader.sourcemap import MERGE_KEY, CompactSourceMap, NodeSourceMap, SourceMap
 from kubelint.model import FieldPath, format_path
 
 try:
@@ -112,11 +112,15 @@ def _key_string(value: Any) -> str | None:
 class _Builder:
     """Turns a composed node tree into dicts, lists and scalars.
 
-    This is the loader's hot loop: it avoids per-node bookkeeping, and works
-    out the path of a duplicate key only when there is one.
+    This is the loader's hot loop. Alongside the data it records the start
+    of every value and key, in the order the data will be walked, as a flat
+    list of ints (see :class:`~kubelint.loader.sourcemap.CompactSourceMap`),
+    so the node tree can be dropped. Documents where data and nodes do not
+    line up one to one (anchors, merge keys, duplicate keys) keep their node
+    tree instead.
     """
 
-    __slots__ = ("problems", "line_offset", "memo", "root")
+    __slots__ = ("problems", "line_offset", "memo", "root", "marks", "surprises", "irregular")
 
     def __init__(self, root: Node, line_offset: int, shares_nodes: bool) -> None:
         self.problems: list[YamlProblem] = []
@@ -124,6 +128,9 @@ class _Builder:
         self.root = root
         # Aliased nodes are built once and shared, as PyYAML does.
         self.memo: dict[int, Any] | None = {} if shares_nodes else None
+        self.marks: list[int] = []
+        self.surprises: dict[int, str] = {}
+        self.irregular = shares_nodes
 
     def build(self, node: Node) -> Any:
         memo = self.memo
@@ -131,12 +138,18 @@ class _Builder:
             cached = memo.get(id(node), memo)
             if cached is not memo:
                 return cached
+        marks = self.marks
+        mark = node.start_mark
+        marks.append(mark.line)
+        marks.append(mark.column)
         kind = type(node)
         if kind is ScalarNode:
             if node.tag == _IMPLICIT:
                 value = node.value
                 if not node.style and (not value or value[0] in MAYBE_NOT_STRING):
                     value = resolve_plain(value)
+                    if is_surprising(node.value, value):
+                        self.surprises[len(marks) // 2 - 1] = node.value
             else:
                 value = resolve_tagged(node.tag, node.value)
         elif kind is MappingNode:
@@ -151,24 +164,36 @@ class _Builder:
     def _mapping(self, node: MappingNode) -> dict[str, Any]:
         out: dict[str, Any] = {}
         build = self.build
+        marks = self.marks
         for key_node, value_node in node.value:
             if type(key_node) is ScalarNode and key_node.tag == _IMPLICIT:
                 key = key_node.value
                 if not key_node.style:
                     if key == MERGE_KEY:
+                        self.irregular = True
                         self._merge(out, value_node)
                         continue
                     if not key or key[0] in MAYBE_NOT_STRING:
                         key = _key_string(resolve_plain(key))
             else:
+                self.irregular = True
                 key = _key_string(build(key_node)) if type(key_node) is ScalarNode else None
             if key is None:
                 self._problem("yaml-syntax", "a mapping key must be a string; Kubernetes objects are JSON objects", key_node)
                 continue
             if key in out:
+                self.irregular = True
                 self._duplicate(node, key_node, key)
+            mark = key_node.start_mark
+            marks.append(mark.line)
+            marks.append(mark.column)
             out[key] = build(value_node)
         return out
+
+    def source_map(self, data: Any, doc_line: int, doc_column: int) -> SourceMap:
+        if self.irregular:
+            return NodeSourceMap(self.root, self.line_offset, doc_line, doc_column)
+        return CompactSourceMap(data, self.marks, self.surprises, self.line_offset, doc_line, doc_column)
 
     def _merge(self, out: dict[str, Any], value_node: Node) -> None:
         """``<<: *defaults``: copy the merged mappings' keys (go-yaml order)."""
@@ -335,13 +360,8 @@ def parse_stream(text: str) -> Iterator[YamlDocument | YamlProblem]:
                         f"the document is nested more than {MAX_DEPTH} levels deep; no Kubernetes object is",
                     ) from None
                 mark = root.start_mark
-                yield YamlDocument(
-                    index,
-                    data,
-                    SourceMap(root, line_offset, mark.line + 1 + line_offset, mark.column + 1),
-                    helm_source,
-                    builder.problems,
-                )
+                source_map = builder.source_map(data, mark.line + 1 + line_offset, mark.column + 1)
+                yield YamlDocument(index, data, source_map, helm_source, builder.problems)
                 index += 1
         except yaml.MarkedYAMLError as error:
             yield messages.syntax_problem(error, chunk, line_offset)

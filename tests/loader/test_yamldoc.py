@@ -205,3 +205,30 @@ def test_yaml11_values_match_kubectl() -> None:
 def test_non_string_keys_become_strings_like_kubectl() -> None:
     [doc] = only_documents("1: a\ntrue: b\n")
     assert doc.data == {"1": "a", "true": "b"}
+
+
+def test_surprising_plain_scalars_keep_their_text_for_hints() -> None:
+    text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: {enabled: yes, quoted: 'yes', v: 1.10, n: 3}\n"
+    [resource] = load_text(text, "p.yaml").resources
+    labels = ("metadata", "labels")
+    assert resource.source_map.plain_text(labels + ("enabled",)) == "yes"
+    assert resource.source_map.plain_text(labels + ("v",)) == "1.10"
+    assert resource.source_map.plain_text(labels + ("quoted",)) is None
+    message = resource.type_error(labels + ("enabled",), "string")
+    assert message == (
+        'metadata.labels.enabled: expected string, got boolean true; the unquoted yes is read as a boolean '
+        '(YAML 1.1, as kubectl reads it): quote it as "yes"'
+    )
+    assert "the unquoted" not in resource.type_error(labels + ("n",), "string")
+
+
+def test_compact_and_node_positions_agree() -> None:
+    # The same document with and without an (unused) anchor takes the two paths.
+    body = "kind: Pod\nmetadata:\n  name: x\nspec:\n  containers:\n  - name: a\n    ports: [{containerPort: 80}]\n"
+    compact = load_text("apiVersion: v1\n" + body, "a.yaml").resources[0]
+    nodes = load_text("apiVersion: &v v1\nx: *v\n" + body, "b.yaml").resources[0]
+    assert type(compact.source_map).__name__ == "CompactSourceMap"
+    assert type(nodes.source_map).__name__ == "NodeSourceMap"
+    for path in [("metadata", "name"), ("spec", "containers", 0, "ports", 0, "containerPort"), ("spec", "containers", 0), ("spec", "nope")]:
+        line, column = compact.locate(path)
+        assert nodes.locate(path) == (line + 1, column)
