@@ -57,7 +57,12 @@ class Rule:
         return self.doc.get("options") or {}
 
     def default_options(self) -> dict[str, Any]:
-        return {name: spec.get("default") for name, spec in self.options.items()}
+        return default_options(self.options)
+
+
+def default_options(specs: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Option name -> default value, from a rule file's ``options``."""
+    return {name: spec.get("default") for name, spec in specs.items()}
 
 
 @lru_cache(maxsize=1)
@@ -103,6 +108,15 @@ def _parse_rule_file(path: Path, builtin: bool) -> dict[str, Any]:
         raise RuleFileError(
             display, line, column, "user rule files cannot run Python code; use a declarative check"
         )
+    if "declarative" in data["check"]:
+        from kubelint.declarative import compile_check
+
+        try:
+            compile_check(data["check"]["declarative"], default_options(data.get("options") or {}))
+        except (ValueError, KeyError) as error:
+            line, column = document.source_map.locate(("check", "declarative"), key=True)
+            problem = f"unknown option {error}" if isinstance(error, KeyError) else str(error)
+            raise RuleFileError(display, line, column, f"check.declarative: {problem}") from None
     if data["id"] != path.stem:
         line, column = document.source_map.locate(("id",))
         raise RuleFileError(display, line, column, f'the rule id "{data["id"]}" must match the file name "{path.stem}"')
