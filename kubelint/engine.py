@@ -42,14 +42,17 @@ def resolve_function(reference: str) -> CheckFunction:
     return function
 
 
-def internal_error(rule_id: str, resource: Resource, error: BaseException) -> Finding:
+def internal_error(rule_id: str, resource: Resource, error: BaseException, *, cross_object: bool = False) -> Finding:
+    """The finding for a check that raised: which rule, which object, which line of kubelint."""
     where = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
     origin = f" at {where.filename.rsplit('/', 1)[-1]}:{where.lineno}" if where else ""
+    subject = "the cross-object rule " + rule_id if cross_object else f"rule {rule_id} on {resource.ref}"
+    consequence = "its findings are incomplete" if cross_object else "the object was not fully checked"
     return resource.finding(
         "internal-error",
         Severity.ERROR,
-        f"kubelint failed while running rule {rule_id} on {resource.ref}: "
-        f"{type(error).__name__}: {error}{origin}; the object was not fully checked (please report this)",
+        f"kubelint failed while running {subject}: {type(error).__name__}: {error}{origin}; "
+        f"{consequence} (please report this)",
     )
 
 
@@ -103,5 +106,5 @@ class Engine:
                     findings.append(to_finding(active, problem.resource, problem))
             except Exception as error:  # noqa: BLE001 - contained, reported
                 if resources:
-                    findings.append(internal_error(active.rule.id, resources[0], error))
+                    findings.append(internal_error(active.rule.id, resources[0], error, cross_object=True))
         return findings
