@@ -54,15 +54,15 @@ def name_problem(value: str, *, max_length: int, letter_first: bool = False, dot
         return "is empty"
     if len(value) > max_length:
         return f"is {len(value)} characters long, more than {max_length}"
+    bad = sorted(set(_NOT_NAME_CHARACTER.findall(value.lower())))
+    if bad:
+        return "contains " + ", ".join(repr(character) for character in bad)
     if any(character.isupper() for character in value):
         return "contains uppercase letters"
     if "." in value and not dots:
         return "contains dots"
     if dots and re.search(r"\.\.|-\.|\.-", value):
         return "has an empty or badly formed part between dots"
-    bad = sorted(set(_NOT_NAME_CHARACTER.findall(value)))
-    if bad:
-        return "contains " + ", ".join(repr(character) for character in bad)
     if letter_first and not value[0].isalpha():
         return "must start with a lowercase letter"
     return "must start and end with a lowercase letter or digit"

@@ -1,10 +1,15 @@
-"""The same object defined twice in one input.
+"""The same object defined twice in one file (or, with ``across_files``, in one run).
 
 ``kubectl apply`` of both definitions keeps only the last: the first is
 silently overwritten (an immutable field that differs fails the second
 apply). Objects are the same when apiVersion's group, kind, namespace (after
 defaulting: objects without one land in ``default``) and name agree;
 apps/v1 and apps/v1beta2 of one kind are the same object.
+
+By default only one file is one unit: a repository of examples defines the
+same ``frontend`` Deployment in many independent directories (the shared
+corpus has over 2,000 such pairs, none a mistake). Teams that apply a whole
+directory at once turn on ``across_files``.
 """
 
 from __future__ import annotations
@@ -23,14 +28,18 @@ def _identity(resource: Resource) -> tuple[str, str, str, str] | None:
     return (resource.group, resource.kind or "", namespace_of(resource) or "", name)
 
 
+Key = tuple[str, str, str, str, str]
+
+
 def duplicate_object(resources: Sequence[Resource], ctx: RuleContext) -> Iterator[Problem]:
     """Every later definition of an object, naming the first one's file and line."""
-    first: dict[tuple[str, str, str, str], Resource] = {}
+    across_files = bool(ctx.options.get("across_files"))
+    first: dict[Key, Resource] = {}
     for resource in resources:
         identity = _identity(resource)
         if identity is None:
             continue
-        original = first.setdefault(identity, resource)
+        original = first.setdefault(("" if across_files else resource.file,) + identity, resource)
         if original is resource:
             continue
         line, _ = original.locate(("metadata", "name"))

@@ -13,6 +13,7 @@ and a StatefulSet's claim templates'. Node selectors are label maps too.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Iterator
 
 from kubelint.checks import Problem, RuleContext
@@ -48,8 +49,16 @@ WELL_KNOWN_KEYS = frozenset(
         "kubernetes.io/legacy-token-last-used",
         "kubernetes.io/legacy-token-invalid-since",
         "kubernetes.io/psp",
+        "kubernetes.io/service-name",
         "k8s.io/initial-events-end",
         "k8s.io/initial-events-list-blueprint",
+        # set by Kubernetes-project components and add-ons, and documented by them
+        "kubernetes.io/bootstrapping",  # RBAC default roles
+        "kubernetes.io/cluster-service",  # addon manager
+        "kubernetes.io/name",  # cluster add-on Services (kube-dns)
+        "kubernetes.io/ingress.allow-http",  # ingress-gce
+        "kubernetes.io/ingress.global-static-ip-name",  # ingress-gce
+        "kubernetes.io/tls-acme",  # cert-manager ingress-shim
     }
 )
 
@@ -75,20 +84,29 @@ def metadata_blocks(resource: Resource) -> Iterator[tuple[FieldPath, dict[str, A
                 yield path + ("metadata",), claim["metadata"]
 
 
-def label_maps(resource: Resource) -> Iterator[tuple[FieldPath, Any]]:
-    """(path, map) of every label map: metadata labels and the pod's nodeSelector."""
+@lru_cache(maxsize=1)
+def _maps(resource: Resource) -> tuple[tuple[tuple[FieldPath, Any], ...], tuple[tuple[FieldPath, Any], ...]]:
+    """(label maps, annotation maps) of one object, walked once for the five metadata rules."""
+    labels, annotations = [], []
     for path, metadata in metadata_blocks(resource):
         if "labels" in metadata:
-            yield path + ("labels",), metadata["labels"]
+            labels.append((path + ("labels",), metadata["labels"]))
+        if "annotations" in metadata:
+            annotations.append((path + ("annotations",), metadata["annotations"]))
     found = pod_spec(resource)
     if found is not None and "nodeSelector" in found[1]:
-        yield found[0] + ("nodeSelector",), found[1]["nodeSelector"]
+        labels.append((found[0] + ("nodeSelector",), found[1]["nodeSelector"]))
+    return tuple(labels), tuple(annotations)
 
 
-def annotation_maps(resource: Resource) -> Iterator[tuple[FieldPath, Any]]:
-    for path, metadata in metadata_blocks(resource):
-        if "annotations" in metadata:
-            yield path + ("annotations",), metadata["annotations"]
+def label_maps(resource: Resource) -> tuple[tuple[FieldPath, Any], ...]:
+    """(path, map) of every label map: metadata labels and the pod's nodeSelector."""
+    return _maps(resource)[0]
+
+
+def annotation_maps(resource: Resource) -> tuple[tuple[FieldPath, Any], ...]:
+    """(path, map) of every annotation map."""
+    return _maps(resource)[1]
 
 
 def label_key_problem(key: str, path: FieldPath, what: str = "label key", *, ignore_case: bool = False) -> Problem | None:
@@ -169,7 +187,7 @@ def annotation_size(resource: Resource, ctx: RuleContext) -> Iterator[Problem]:
 
 def reserved_label_prefix(resource: Resource, ctx: RuleContext) -> Iterator[Problem]:
     """Label and annotation keys under kubernetes.io/ or k8s.io/ that Kubernetes does not define."""
-    for path, entries in list(label_maps(resource)) + list(annotation_maps(resource)):
+    for path, entries in label_maps(resource) + annotation_maps(resource):
         what = "annotation" if path[-1] == "annotations" else "label"
         for key, _, key_path in mapping_items(entries, path):
             if key.startswith(RESERVED_PREFIXES) and key not in WELL_KNOWN_KEYS:

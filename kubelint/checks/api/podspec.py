@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from kubelint.kube import container_label, containers, pod_spec
+from kubelint.kube import POD_TEMPLATE_PATHS, container_label, containers, pod_spec
 from kubelint.model import FieldPath, Resource
 
 # Owners whose pods must always restart, and those whose pods must finish.
 ALWAYS_RESTART_OWNERS = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "ReplicationController"})
 RUN_TO_COMPLETION_OWNERS = frozenset({"Job", "CronJob"})
+POD_KINDS = frozenset(POD_TEMPLATE_PATHS) | {"Pod"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,8 @@ class PodView:
 @lru_cache(maxsize=1)
 def pod_view(resource: Resource) -> PodView | None:
     """The pod spec of a Pod or workload with its containers, or None."""
+    if resource.data.get("kind") not in POD_KINDS:
+        return None
     found = pod_spec(resource)
     if found is None:
         return None

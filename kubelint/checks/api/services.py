@@ -8,6 +8,7 @@ unless the cluster changes it: the ``node-port`` rule's ``range`` option).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Iterator
 
 from kubelint.checks import Problem, RuleContext
@@ -44,8 +45,11 @@ class ServiceView:
         self.ports = list(list_items(self.spec.get("ports"), ("spec", "ports")))
 
 
+@lru_cache(maxsize=1)
 def service_view(resource: Resource) -> ServiceView | None:
-    return ServiceView(resource) if resource.kind == "Service" and resource.group == "" else None
+    """The Service's view, built once for the five Service rules; None for other objects."""
+    data = resource.data
+    return ServiceView(resource) if data.get("kind") == "Service" and data.get("apiVersion") == "v1" else None
 
 
 def _port_name_problems(service: ServiceView) -> Iterator[Problem]:
