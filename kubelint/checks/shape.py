@@ -41,12 +41,15 @@ def _string_field(resource: Resource, field: str, what: str) -> Iterator[Problem
 
 
 def _misplaced_metadata(resource: Resource) -> Iterator[Problem]:
-    """``metadata:`` followed by an unindented ``name:``."""
-    stray = [key for key in _FIELDS_OF_METADATA if key in resource.data]
-    for key in stray:
+    """``metadata:`` followed by an unindented ``name:``: one finding says both
+    where the field went and, for the name, that the object now has none."""
+    for key in _FIELDS_OF_METADATA:
+        if key not in resource.data:
+            continue
+        consequence = " (so the object has no name)" if key == "name" and not resource.metadata.get("name") else ""
         yield Problem(
             (key,),
-            f'"{key}" is at the top level of the object, but it belongs under metadata; '
+            f'"{key}" is at the top level of the object, but it belongs under metadata{consequence}; '
             f'indent "{key}:" under "metadata:"',
             key=True,
         )
@@ -65,6 +68,6 @@ def object_shape(resource: Resource, ctx: RuleContext) -> Iterator[Problem]:
         value = metadata.get(field)
         if field in metadata and not isinstance(value, str):
             yield Problem(("metadata", field), resource.type_error(("metadata", field), "string"))
-    if not metadata.get("name") and not metadata.get("generateName"):
+    if not metadata.get("name") and not metadata.get("generateName") and "name" not in resource.data:
         where = ("metadata",) if "metadata" in resource.data else ()
         yield Problem(where, "metadata.name is missing: the object needs a name (or metadata.generateName)", key=True)

@@ -3,8 +3,9 @@
 ``load(paths)`` reads every input; ``load_text(text, name)`` does the work for
 one file and is what parallel workers call. Documents that are clearly not
 Kubernetes objects (no ``apiVersion`` and no ``kind``: a CI workflow, Helm
-values) are skipped and counted; ``kind: List`` and ``*List`` objects become
-one Resource per item.
+values; or tool configuration such as kustomization.yaml, Chart.yaml or a
+kubeconfig) are skipped and counted; ``kind: List`` and ``*List`` objects
+become one Resource per item.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from kubelint.loader.discover import STDIN, Input, discover
-from kubelint.loader.sourcemap import SourceMap
 from kubelint.loader.text import DecodeProblem, decode
 from kubelint.loader.yamldoc import YamlDocument, YamlProblem, parse_stream
 from kubelint.model import Finding, Resource, Severity, format_path
@@ -53,6 +53,28 @@ class LoadResult:
 
 def _input_error(file: str, message: str, line: int = 1, column: int = 1) -> Finding:
     return Finding("input-error", Severity.ERROR, message, file, line, column)
+
+
+# API groups of tool configuration files that look like objects but are never
+# sent to an API server: kustomization.yaml, component configs
+# (KubeletConfiguration, EncryptionConfiguration...), kubeadm, audit policies,
+# kind and skaffold configs.
+_TOOL_CONFIG_GROUPS = ("config.k8s.io", "kubeadm.k8s.io", "audit.k8s.io", "kind.x-k8s.io", "skaffold")
+
+
+def _is_tool_configuration(data: dict[str, Any]) -> bool:
+    """Files with apiVersion/kind that configure a tool rather than a cluster."""
+    api_version = data.get("apiVersion")
+    if not isinstance(api_version, str):
+        return False
+    group = api_version.rpartition("/")[0]
+    if group.endswith(_TOOL_CONFIG_GROUPS):
+        return True
+    kind = data.get("kind")
+    if kind == "Config" and api_version == "v1" and ("clusters" in data or "contexts" in data):
+        return True  # a kubeconfig
+    # A Helm Chart.yaml: apiVersion v1/v2, a name and a version, no kind.
+    return kind is None and api_version in ("v1", "v2") and "name" in data and "version" in data
 
 
 def _is_list(data: dict[str, Any]) -> bool:
@@ -94,7 +116,7 @@ def _collect_resources(document: YamlDocument, file: str, result: FileResult) ->
     data = document.data
     if data is None:
         return  # an empty document
-    if not isinstance(data, dict) or ("apiVersion" not in data and "kind" not in data):
+    if not isinstance(data, dict) or ("apiVersion" not in data and "kind" not in data) or _is_tool_configuration(data):
         result.skipped_documents += 1
         return
     if _is_list(data):
@@ -121,31 +143,38 @@ def _collect_resources(document: YamlDocument, file: str, result: FileResult) ->
     result.resources.append(Resource(data, file, document.index, document.source_map, (), document.helm_source))
 
 
-def _json_fallback(text: str, file: str, result: FileResult) -> bool:
-    """For ``.json`` files that YAML cannot read: JSON's own verdict."""
+def _json_error(text: str, file: str) -> Finding | None:
+    """JSON's own verdict on text that kubectl would decode as JSON.
+
+    kubectl reads a stream that starts with ``{`` with a JSON decoder, which
+    refuses what YAML's flow style forgives (trailing commas, comments,
+    unquoted keys).
+    """
     try:
-        data = json.loads(text)
+        json.loads(text)
     except json.JSONDecodeError as error:
-        result.findings.append(
-            Finding("yaml-syntax", Severity.ERROR, f"invalid JSON: {error.msg}", file, error.lineno, error.colno)
-        )
-        return True
+        before = text[: error.pos].rstrip()
+        if before.endswith(",") and error.msg.startswith(("Expecting property name", "Expecting value")):
+            comma = len(before) - 1
+            line = text.count("\n", 0, comma) + 1
+            column = comma - (text.rfind("\n", 0, comma) + 1) + 1
+            message = "invalid JSON: a trailing comma before the closing bracket; remove it"
+            return Finding("yaml-syntax", Severity.ERROR, message, file, line, column)
+        return Finding("yaml-syntax", Severity.ERROR, f"invalid JSON: {error.msg}", file, error.lineno, error.colno)
     except RecursionError:
-        return False
-    document = YamlDocument(0, data, SourceMap(), None)
-    _resources_of(document, file, result)
-    return True
+        return None  # the YAML reader reports absurd nesting itself
+    return None
 
 
 def load_text(text: str, file: str) -> FileResult:
     """Parse one file's text into resources and problems."""
     result = FileResult(text=text)
-    items = list(parse_stream(text))
-    if file.lower().endswith(".json"):
-        if any(isinstance(item, YamlProblem) and item.rule == "yaml-syntax" for item in items):
-            if _json_fallback(text, file, result):
-                return result
-    for item in items:
+    if text.lstrip().startswith("{") or file.lower().endswith(".json"):
+        error = _json_error(text, file)
+        if error is not None:
+            result.findings.append(error)
+            return result
+    for item in parse_stream(text):
         if isinstance(item, YamlProblem):
             result.findings.append(_problem_finding(item, file, []))
         else:

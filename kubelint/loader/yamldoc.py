@@ -92,10 +92,11 @@ class YamlDocument:
 class _Refused(Exception):
     """A document kubelint will not build (too deep, too many aliases)."""
 
-    def __init__(self, rule: str, message: str) -> None:
+    def __init__(self, rule: str, message: str, node: Node | None = None) -> None:
         super().__init__(message)
         self.rule = rule
         self.message = message
+        self.node = node
 
 
 def _key_string(value: Any) -> str | None:
@@ -275,6 +276,7 @@ def _expanded_size(root: Node) -> int:
             "yaml-alias-limit",
             f"aliases expand this document to {result:,} nodes from {unique:,}; "
             "kubelint (like kubectl) refuses excessive aliasing: write the repeated parts out",
+            root,
         )
     return result
 
@@ -309,6 +311,19 @@ def _check_depth(chunk: str) -> None:
             deepest = max(deepest, depth)
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
+
+
+def _start(node: Node) -> tuple[int, int]:
+    return node.start_mark.line, node.start_mark.column
+
+
+def _first_content(chunk: str) -> tuple[int, int]:
+    """0-based row and column of the first line that is not blank, a comment or ``---``."""
+    for row, line in enumerate(chunk.split("\n")):
+        stripped = line.strip()
+        if stripped and not stripped.startswith(("#", "---")):
+            return row, len(line) - len(line.lstrip())
+    return 0, 0
 
 
 def _helm_source(chunk: str) -> str | None:
@@ -370,7 +385,8 @@ def parse_stream(text: str) -> Iterator[YamlDocument | YamlProblem]:
             yield messages.reader_problem(error, chunk, line_offset)
             index += 1
         except _Refused as refused:
-            yield YamlProblem(refused.rule, refused.message, line_offset + 1, 1)
+            line, column = _first_content(chunk) if refused.node is None else _start(refused.node)
+            yield YamlProblem(refused.rule, refused.message, line + 1 + line_offset, column + 1)
             index += 1
         except yaml.YAMLError as error:  # pragma: no cover - unmarked libyaml errors
             yield YamlProblem("yaml-syntax", str(error), line_offset + 1, 1)

@@ -63,7 +63,7 @@ def test_syntax_error_costs_only_its_document() -> None:
     result = load_text(text, "f.yaml")
     assert [r.kind for r in result.resources] == ["Service"]
     [finding] = result.findings
-    assert (finding.rule, finding.line, finding.column) == ("yaml-syntax", 3, 11)
+    assert (finding.rule, finding.line, finding.column) == ("yaml-syntax", 3, 3)
     assert '"metadata:" is indented under "kind: Pod" (line 2)' in finding.message
 
 
@@ -232,3 +232,48 @@ def test_compact_and_node_positions_agree() -> None:
     for path in [("metadata", "name"), ("spec", "containers", 0, "ports", 0, "containerPort"), ("spec", "containers", 0), ("spec", "nope")]:
         line, column = compact.locate(path)
         assert nodes.locate(path) == (line + 1, column)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: shop\nresources: [a.yaml]\n",
+        "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n",
+        "apiVersion: v2\nname: chart\nversion: 1.2.3\n",
+        "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\n",
+        "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules: []\n",
+    ],
+)
+def test_tool_configuration_files_are_skipped(text: str) -> None:
+    result = load_text(text, "config.yaml")
+    assert (result.resources, result.findings, result.skipped_documents) == ([], [], 1)
+
+
+def test_unclosed_quote_is_blamed_where_it_opens() -> None:
+    text = 'data:\n  LOG_LEVEL: "info"\n  BANNER: "Welcome to the shop\n  FOOTER: "Prices include VAT"\n'
+    [problem] = [item for item in parse_stream(text) if isinstance(item, YamlProblem)]
+    assert (problem.line, problem.column) == (3, 11)
+    assert "not closed on its line" in problem.message
+
+
+def test_mapping_under_scalar_points_at_the_key() -> None:
+    text = "spec:\n  strategy: RollingUpdate\n    rollingUpdate:\n      maxSurge: 1\n"
+    [problem] = [item for item in parse_stream(text) if isinstance(item, YamlProblem)]
+    assert (problem.line, problem.column) == (3, 5)
+
+
+def test_alias_bombs_are_reported_at_the_document() -> None:
+    lines = ["# a comment", 'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for previous, name in zip("abcdefgh", "bcdefghi"):
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    [problem] = [item for item in parse_stream("\n".join(lines) + "\n") if isinstance(item, YamlProblem)]
+    assert (problem.line, problem.column) == (2, 1)
+
+
+def test_json_is_read_as_strictly_as_kubectl_reads_it() -> None:
+    # YAML's flow style would forgive the trailing comma; kubectl's JSON decoder does not.
+    result = load_text('{\n  "apiVersion": "v1",\n  "kind": "ConfigMap",\n}\n', "x.yaml")
+    [finding] = result.findings
+    assert (finding.rule, finding.line, finding.column) == ("yaml-syntax", 3, 20)
+    assert finding.message == "invalid JSON: a trailing comma before the closing bracket; remove it"
+    assert result.resources == []
