@@ -274,6 +274,6 @@ def test_json_is_read_as_strictly_as_kubectl_reads_it() -> None:
     # YAML's flow style would forgive the trailing comma; kubectl's JSON decoder does not.
     result = load_text('{\n  "apiVersion": "v1",\n  "kind": "ConfigMap",\n}\n', "x.yaml")
     [finding] = result.findings
-    assert (finding.rule, finding.line, finding.column) == ("yaml-syntax", 3, 20)
+    assert (finding.rule, finding.line, finding.column) == ("yaml-syntax", 3, 22)
     assert finding.message == "invalid JSON: a trailing comma before the closing bracket; remove it"
     assert result.resources == []
