@@ -160,6 +160,13 @@ def explain(error: yaml.MarkedYAMLError, lines: list[str], line_offset: int) -> 
         )
     if problem == "block sequence entries are not allowed in this context":
         return Explanation('a list ("- ") cannot start on the same line as its key; put each item on its own line, indented')
+    if problem == "did not find expected key" and row < len(lines) and lines[row][:column].rstrip().endswith(("}", "]")):
+        bracket = "{" if lines[row][:column].rstrip().endswith("}") else "["
+        return Explanation(
+            f"a value that starts with '{bracket}' is read as a flow {'mapping' if bracket == '{' else 'list'}, "
+            "and text follows its closing bracket; quote the whole value (a template placeholder "
+            "such as {NAME} must be rendered first)"
+        )
     if problem == "did not find expected key":
         text = lines[row].strip() if row < len(lines) else ""
         if text.startswith("-"):

@@ -81,6 +81,7 @@ def test_syntax_error_costs_only_its_document() -> None:
         ("command: echo a: b\n", 1, 16, 'a value contains ": "'),
         ("a: *nothing\n", 1, 4, "alias *nothing refers to no anchor"),
         ("a: b\x07c\n", 1, 5, "control character #x0007"),
+        ("spec:\n  clusterIP: {PREFIX}.16\n  port: 53\n", 2, 22, "read as a flow mapping, and text follows"),
     ],
 )
 def test_syntax_errors_explain_themselves(text: str, line: int, column: int, words: str) -> None:
