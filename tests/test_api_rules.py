@@ -336,3 +336,11 @@ def test_corpus_raises_nothing() -> None:
     report = run_check([str(CORPUS)], Options(categories=frozenset({"api"})))
     assert [f for f in report.findings if f.rule == "internal-error"] == []
     assert os.fspath(CORPUS)
+
+
+def test_the_rule_documentation_lists_every_api_rule() -> None:
+    table = (Path(__file__).resolve().parents[1] / "docs" / "api-rules.md").read_text(encoding="utf-8")
+    for rule_id, rule in API_RULES.items():
+        if rule.check["python"].startswith("kubelint.checks.api"):
+            assert f"| `{rule_id}` | {rule.severity.label} |" in table, rule_id
+            assert rule.doc.get("source"), rule_id

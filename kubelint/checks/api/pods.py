@@ -10,6 +10,7 @@ owner's own restartPolicy rule from the apps and batch validation.
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from kubelint.checks import Problem, RuleContext
@@ -18,7 +19,6 @@ from kubelint.checks.api.podspec import ALWAYS_RESTART_OWNERS, RUN_TO_COMPLETION
 from kubelint.model import Resource, Severity
 from kubelint.validation import (
     DNS1123_LABEL_MAX_LENGTH,
-    PORT_NAME_MAX_LENGTH,
     dns1123_label_errors,
     env_var_name_errors,
     port_name_errors,
@@ -84,10 +84,11 @@ def _ports(container: Container) -> Iterator[tuple[int, dict, tuple]]:
 
 
 def _suggest_port_name(name: str) -> str:
-    """The last word of a long name ("prometheus-metrics" -> "metrics"), or the name shortened."""
-    words = [word for word in name.lower().replace("_", "-").split("-") if word]
-    for candidate in (words[-1] if words else "", "-".join(words)[:PORT_NAME_MAX_LENGTH].strip("-")):
-        if candidate and not port_name_errors(candidate):
+    """The longest run of leading words that is a valid port name ("http-metrics-port" -> "http-metrics")."""
+    words = [word for word in re.split(r"[^a-z0-9]+", name.lower()) if word]
+    for count in range(len(words), 0, -1):
+        candidate = "-".join(words[:count])
+        if not port_name_errors(candidate):
             return candidate
     return ""
 
