@@ -96,9 +96,7 @@ def _format_errors(value: str, pattern: re.Pattern[str], max_length: int, messag
     matches = pattern.fullmatch(value) is not None
     if matches and not too_long:
         return VALID
-    return tuple(
-        text for text, failed in ((max_length_error(max_length), too_long), (message, not matches)) if failed
-    )
+    return tuple(text for text, failed in ((max_length_error(max_length), too_long), (message, not matches)) if failed)
 
 
 def dns1123_label_errors(value: str) -> Errors:
@@ -248,7 +246,9 @@ def is_ip_address(value: str) -> bool:
 
 CRON_DESCRIPTORS = frozenset({"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"})
 
-_MONTH_NAMES = {name: number for number, name in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+_MONTH_NAMES = {
+    name: number for number, name in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)
+}
 _WEEKDAY_NAMES = {name: number for number, name in enumerate("sun mon tue wed thu fri sat".split())}
 # (name, minimum, maximum, names) of the five fields of a standard spec, in order.
 _CRON_FIELDS = (
@@ -331,7 +331,7 @@ def _parse_cron(spec: str) -> None:
     fields = spec.split()
     if len(fields) != len(_CRON_FIELDS):
         raise _CronError(f"expected exactly 5 fields, found {len(fields)}: [{' '.join(fields)}]")
-    for text, (_, low, high, names) in zip(fields, _CRON_FIELDS):
+    for text, (_, low, high, names) in zip(fields, _CRON_FIELDS, strict=True):
         for expression in text.split(","):
             if expression:
                 _cron_range(expression, low, high, names)

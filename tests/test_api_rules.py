@@ -38,9 +38,9 @@ def rules_of(findings: list[Finding]) -> list[str]:
 # --- seed 000/001, chapter 6, "Labels and Annotations" -----------------------------------------------------------
 
 SEED_LABEL_KEYS = (
-    "Label keys can be broken down into two parts: an optional prefix and a name, separated by a slash. The prefix, if "
-    "specified, must be a DNS subdomain with a 253-character limit. The key name is required and must be shorter than 63 "
-    "characters. Names must also start and end with an alphanumeric character and permit the use of dashes (-), "
+    "Label keys can be broken down into two parts: an optional prefix and a name, separated by a slash. The prefix, "
+    "if specified, must be a DNS subdomain with a 253-character limit. The key name is required and must be shorter "
+    "than 63 characters. Names must also start and end with an alphanumeric character and permit the use of dashes (-), "
     "underscores (_), and dots (.) between characters."
 )
 SEED_LABEL_VALUES = (
@@ -258,17 +258,70 @@ def test_bad_example_messages(tmp_path: Path, snapshot) -> None:  # type: ignore
 # --- robustness ----------------------------------------------------------------------------------------------------
 
 ANY_VALUE = st.recursive(
-    st.none() | st.booleans() | st.integers(-70000, 70000) | st.text(max_size=8) | st.sampled_from(["None", "Always", "*"]),
+    st.none()
+    | st.booleans()
+    | st.integers(-70000, 70000)
+    | st.text(max_size=8)
+    | st.sampled_from(["None", "Always", "*"]),
     lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=12), children, max_size=4),
     max_leaves=12,
 )
 FIELD_NAMES = st.sampled_from(
-    ["containers", "initContainers", "ports", "env", "volumes", "volumeMounts", "selector", "matchLabels",
-     "matchExpressions", "rules", "tls", "schedule", "timeZone", "strategy", "rollingUpdate", "replicas", "type",
-     "clusterIP", "name", "resources", "limits", "requests", "livenessProbe", "httpGet", "port", "labels", "metadata",
-     "template", "spec", "jobTemplate", "hostPort", "containerPort", "protocol", "volumeClaimTemplates", "backend",
-     "service", "http", "paths", "host", "operator", "values", "key", "nodePort", "targetPort", "hostNetwork",
-     "restartPolicy", "lifecycle", "annotations", "envFrom", "configMap", "mountPath", "minAvailable", "maxReplicas"]
+    [
+        "containers",
+        "initContainers",
+        "ports",
+        "env",
+        "volumes",
+        "volumeMounts",
+        "selector",
+        "matchLabels",
+        "matchExpressions",
+        "rules",
+        "tls",
+        "schedule",
+        "timeZone",
+        "strategy",
+        "rollingUpdate",
+        "replicas",
+        "type",
+        "clusterIP",
+        "name",
+        "resources",
+        "limits",
+        "requests",
+        "livenessProbe",
+        "httpGet",
+        "port",
+        "labels",
+        "metadata",
+        "template",
+        "spec",
+        "jobTemplate",
+        "hostPort",
+        "containerPort",
+        "protocol",
+        "volumeClaimTemplates",
+        "backend",
+        "service",
+        "http",
+        "paths",
+        "host",
+        "operator",
+        "values",
+        "key",
+        "nodePort",
+        "targetPort",
+        "hostNetwork",
+        "restartPolicy",
+        "lifecycle",
+        "annotations",
+        "envFrom",
+        "configMap",
+        "mountPath",
+        "minAvailable",
+        "maxReplicas",
+    ]
 )
 SHAPED = st.recursive(
     ANY_VALUE,
@@ -276,16 +329,32 @@ SHAPED = st.recursive(
     max_leaves=40,
 )
 KINDS = st.sampled_from(
-    [("v1", "Pod"), ("apps/v1", "Deployment"), ("apps/v1", "StatefulSet"), ("apps/v1", "DaemonSet"), ("batch/v1", "Job"),
-     ("batch/v1", "CronJob"), ("v1", "Service"), ("networking.k8s.io/v1", "Ingress"), ("autoscaling/v2", "HorizontalPodAutoscaler"),
-     ("policy/v1", "PodDisruptionBudget"), ("v1", "ReplicationController"), ("networking.k8s.io/v1", "NetworkPolicy")]
+    [
+        ("v1", "Pod"),
+        ("apps/v1", "Deployment"),
+        ("apps/v1", "StatefulSet"),
+        ("apps/v1", "DaemonSet"),
+        ("batch/v1", "Job"),
+        ("batch/v1", "CronJob"),
+        ("v1", "Service"),
+        ("networking.k8s.io/v1", "Ingress"),
+        ("autoscaling/v2", "HorizontalPodAutoscaler"),
+        ("policy/v1", "PodDisruptionBudget"),
+        ("v1", "ReplicationController"),
+        ("networking.k8s.io/v1", "NetworkPolicy"),
+    ]
 )
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(KINDS, SHAPED, SHAPED)
 def test_no_rule_raises_on_any_shape(kind: tuple[str, str], spec: object, metadata: object) -> None:
-    document = {"apiVersion": kind[0], "kind": kind[1], "metadata": metadata if isinstance(metadata, dict) else {}, "spec": spec}
+    document = {
+        "apiVersion": kind[0],
+        "kind": kind[1],
+        "metadata": metadata if isinstance(metadata, dict) else {},
+        "spec": spec,
+    }
     resource = Resource(document, "generated.yaml", 0, SourceMap())
     findings = ENGINE.run([resource, resource])
     assert [finding.message for finding in findings if finding.rule == "internal-error"] == []

@@ -15,14 +15,64 @@ LABEL = st.from_regex(r"\A[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\Z", fullmatch=True)
 DNS1035 = st.from_regex(r"\A[a-z]([-a-z0-9]{0,61}[a-z0-9])?\Z", fullmatch=True)
 NAME_PART = st.from_regex(r"\A[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?\Z", fullmatch=True)
 SUBDOMAIN = st.lists(LABEL, min_size=1, max_size=4).map(".".join).filter(lambda value: len(value) <= 253)
-WITH_UPPERCASE = st.tuples(st.text(string.ascii_lowercase, max_size=10), st.sampled_from(string.ascii_uppercase),
-                           st.text(string.ascii_lowercase, max_size=10)).map("".join)
+WITH_UPPERCASE = st.tuples(
+    st.text(string.ascii_lowercase, max_size=10),
+    st.sampled_from(string.ascii_uppercase),
+    st.text(string.ascii_lowercase, max_size=10),
+).map("".join)
 
 # k8s.io/apimachinery/pkg/util/validation/validation_test.go TestIsDNS1123Label
-DNS1123_LABEL_GOOD = ["a", "ab", "abc", "a1", "a-1", "a--1--2--b", "0", "01", "012", "1a", "1-a", "1--a--b--2", "a" * 63]
-DNS1123_LABEL_BAD = ["", "A", "ABC", "aBc", "A1", "A-1", "1-A", "-", "a-", "-a", "1-", "-1", "_", "a_", "_a", "a_b",
-                     "1_", "_1", "1_2", ".", "a.", ".a", "a.b", "1.", ".1", "1.2", " ", "a ", " a", "a b", "1 ", " 1",
-                     "1 2", "a" * 64]
+DNS1123_LABEL_GOOD = [
+    "a",
+    "ab",
+    "abc",
+    "a1",
+    "a-1",
+    "a--1--2--b",
+    "0",
+    "01",
+    "012",
+    "1a",
+    "1-a",
+    "1--a--b--2",
+    "a" * 63,
+]
+DNS1123_LABEL_BAD = [
+    "",
+    "A",
+    "ABC",
+    "aBc",
+    "A1",
+    "A-1",
+    "1-A",
+    "-",
+    "a-",
+    "-a",
+    "1-",
+    "-1",
+    "_",
+    "a_",
+    "_a",
+    "a_b",
+    "1_",
+    "_1",
+    "1_2",
+    ".",
+    "a.",
+    ".a",
+    "a.b",
+    "1.",
+    ".1",
+    "1.2",
+    " ",
+    "a ",
+    " a",
+    "a b",
+    "1 ",
+    " 1",
+    "1 2",
+    "a" * 64,
+]
 
 
 @pytest.mark.parametrize("value", DNS1123_LABEL_GOOD)
@@ -39,7 +89,10 @@ def test_messages_are_the_servers() -> None:
     assert v.dns1123_label_errors("a.b") == ("must not contain dots",)
     assert v.dns1123_label_errors("a" * 64) == ("must be no more than 63 characters",)
     assert v.dns1035_label_errors("2web") == (v.DNS1035_LABEL_MESSAGE,)
-    assert v.qualified_name_errors("example.com/") == ("name part must be non-empty", "name part " + v.LABEL_KEY_NAME_MESSAGE)
+    assert v.qualified_name_errors("example.com/") == (
+        "name part must be non-empty",
+        "name part " + v.LABEL_KEY_NAME_MESSAGE,
+    )
     assert v.qualified_name_errors("/name") == ("prefix part must be non-empty",)
     assert v.port_name_errors("a" * 16) == ("must be no more than 15 characters",)
     assert v.port_name_errors("80") == ("must contain at least one letter (a-z)",)
@@ -111,9 +164,20 @@ def test_strict_env_var_names(value: str) -> None:
 @given(st.text())
 @settings(max_examples=300)
 def test_no_validator_raises(value: str) -> None:
-    for function in (v.dns1123_label_errors, v.dns1123_subdomain_errors, v.dns1035_label_errors, v.host_name_errors,
-                     v.qualified_name_errors, v.label_value_errors, v.port_name_errors, v.env_var_name_errors,
-                     v.percent_errors, v.path_segment_errors, v.cron_schedule_errors, v.time_zone_errors):
+    for function in (
+        v.dns1123_label_errors,
+        v.dns1123_subdomain_errors,
+        v.dns1035_label_errors,
+        v.host_name_errors,
+        v.qualified_name_errors,
+        v.label_value_errors,
+        v.port_name_errors,
+        v.env_var_name_errors,
+        v.percent_errors,
+        v.path_segment_errors,
+        v.cron_schedule_errors,
+        v.time_zone_errors,
+    ):
         assert all(isinstance(message, str) for message in function(value))
     v.is_ip_address(value)
 
@@ -126,8 +190,19 @@ def cron_field(draw: st.DrawFn, bounds: tuple[int, int]) -> str:
     low, high = bounds
     start = draw(st.integers(low, high))
     end = draw(st.integers(start, high))
-    return draw(st.sampled_from(["*", "?", f"{start}", f"{start}-{end}", f"*/{draw(st.integers(1, 30))}",
-                                 f"{start}-{end}/{draw(st.integers(1, 5))}", f"{start},{end}"]))
+    return draw(
+        st.sampled_from(
+            [
+                "*",
+                "?",
+                f"{start}",
+                f"{start}-{end}",
+                f"*/{draw(st.integers(1, 30))}",
+                f"{start}-{end}/{draw(st.integers(1, 5))}",
+                f"{start},{end}",
+            ]
+        )
+    )
 
 
 @given(st.tuples(*(cron_field(bounds) for bounds in FIELD_RANGES)))
@@ -135,9 +210,23 @@ def test_valid_cron_schedules_pass(fields: tuple[str, ...]) -> None:
     assert v.cron_schedule_errors(" ".join(fields)) == ()
 
 
-@pytest.mark.parametrize("schedule", ["@hourly", "@daily", "@midnight", "@weekly", "@monthly", "@yearly", "@annually",
-                                      "@every 1h30m", "@every 0", "0 9 * * MON-FRI", "0 0 1 jan,jul *",
-                                      "CRON_TZ=UTC 0 * * * *"])
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        "@hourly",
+        "@daily",
+        "@midnight",
+        "@weekly",
+        "@monthly",
+        "@yearly",
+        "@annually",
+        "@every 1h30m",
+        "@every 0",
+        "0 9 * * MON-FRI",
+        "0 0 1 jan,jul *",
+        "CRON_TZ=UTC 0 * * * *",
+    ],
+)
 def test_cron_descriptors_and_names(schedule: str) -> None:
     assert v.cron_schedule_errors(schedule) == ()
 

@@ -109,7 +109,9 @@ def annotation_maps(resource: Resource) -> tuple[tuple[FieldPath, Any], ...]:
     return _maps(resource)[1]
 
 
-def label_key_problem(key: str, path: FieldPath, what: str = "label key", *, ignore_case: bool = False) -> Problem | None:
+def label_key_problem(
+    key: str, path: FieldPath, what: str = "label key", *, ignore_case: bool = False
+) -> Problem | None:
     """A Problem at ``key`` when it is not a qualified name (shared with selectors)."""
     errors = qualified_name_errors(key.lower() if ignore_case else key)
     if not errors:
@@ -157,8 +159,8 @@ def label_value(resource: Resource, ctx: RuleContext) -> Iterator[Problem]:
 
 def annotation_key(resource: Resource, ctx: RuleContext) -> Iterator[Problem]:
     """Every annotation key is a qualified name, case ignored."""
-    for path, annotations in annotation_maps(resource):
-        for key, _, key_path in mapping_items(annotations, path):
+    for path, entries in annotation_maps(resource):
+        for key, _, key_path in mapping_items(entries, path):
             problem = label_key_problem(key, key_path, what="annotation key", ignore_case=True)
             if problem is not None:
                 yield problem
@@ -166,12 +168,12 @@ def annotation_key(resource: Resource, ctx: RuleContext) -> Iterator[Problem]:
 
 def annotation_size(resource: Resource, ctx: RuleContext) -> Iterator[Problem]:
     """The annotations of one metadata block hold 256 KiB at most, keys and values counted."""
-    for path, annotations in annotation_maps(resource):
-        if not isinstance(annotations, dict):
+    for path, entries in annotation_maps(resource):
+        if not isinstance(entries, dict):
             continue
         total = sum(
             len(key.encode()) + len(value.encode())
-            for key, value in annotations.items()
+            for key, value in entries.items()
             if isinstance(key, str) and isinstance(value, str)
         )
         if total > TOTAL_ANNOTATION_SIZE_LIMIT:

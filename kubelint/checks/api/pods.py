@@ -66,7 +66,7 @@ def container_name(resource: Resource, ctx: RuleContext) -> Iterator[Problem]:
         if errors:
             yield Problem(
                 container.path + ("name",),
-                f'{container.label} {name_problem(name, max_length=DNS1123_LABEL_MAX_LENGTH)}: container names must '
+                f"{container.label} {name_problem(name, max_length=DNS1123_LABEL_MAX_LENGTH)}: container names must "
                 f"be DNS-1123 labels {quote(errors)}; {rename_hint(name, max_length=DNS1123_LABEL_MAX_LENGTH)}",
             )
         elif name in seen:

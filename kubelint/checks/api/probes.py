@@ -48,7 +48,7 @@ def probe_handler(resource: Resource, ctx: RuleContext) -> Iterator[Problem]:
                 if field in container.data:
                     yield Problem(
                         container.path + (field,),
-                        f"{container.label} sets {field} (the API server: \"may not be set for init containers "
+                        f'{container.label} sets {field} (the API server: "may not be set for init containers '
                         'without restartPolicy=Always"); init containers run to completion: remove it, or make the '
                         "container a sidecar with restartPolicy: Always",
                         key=True,
@@ -57,10 +57,12 @@ def probe_handler(resource: Resource, ctx: RuleContext) -> Iterator[Problem]:
         for what, block, path, allowed in _handlers(container):
             present = [field for field in allowed if block.get(field) is not None]
             if not present:
-                misplaced = [field for field in PROBE_HANDLERS + HOOK_HANDLERS if field in block and field not in allowed]
+                misplaced = [
+                    field for field in PROBE_HANDLERS + HOOK_HANDLERS if field in block and field not in allowed
+                ]
                 yield Problem(
                     path,
-                    f"{what} of {container.label} has no handler (the API server: \"must specify a handler type\"); "
+                    f'{what} of {container.label} has no handler (the API server: "must specify a handler type"); '
                     f"give it one of {', '.join(allowed)}"
                     + (f" ({misplaced[0]} is not allowed here)" if misplaced else ""),
                     key=True,
@@ -83,23 +85,30 @@ def probe_handler(resource: Resource, ctx: RuleContext) -> Iterator[Problem]:
 
 def _declared_port_names(container: Container) -> set[str]:
     return {
-        port["name"]
-        for _, port, _ in list_items(container.data.get("ports"), ())
-        if isinstance(port.get("name"), str)
+        port["name"] for _, port, _ in list_items(container.data.get("ports"), ()) if isinstance(port.get("name"), str)
     }
 
 
-def _port_problem(container: Container, what: str, port: Any, path: FieldPath, names_only_numbers: bool) -> Problem | None:
+def _port_problem(
+    container: Container, what: str, port: Any, path: FieldPath, names_only_numbers: bool
+) -> Problem | None:
     number = integer(port)
     if number is not None:
         errors = port_number_errors(number)
-        return Problem(path, f"{what} of {container.label} uses port {number} {quote(errors)}; use 1-65535") if errors else None
+        return (
+            Problem(path, f"{what} of {container.label} uses port {number} {quote(errors)}; use 1-65535")
+            if errors
+            else None
+        )
     if not isinstance(port, str) or names_only_numbers:
         return None
     errors = port_name_errors(port)
     if errors:
         hint = "; write the number without quotes" if port.isdigit() else "; use a port name the container declares"
-        return Problem(path, f'{what} of {container.label} uses port "{port}", which is not a valid port name {quote(errors)}{hint}')
+        return Problem(
+            path,
+            f'{what} of {container.label} uses port "{port}", which is not a valid port name {quote(errors)}{hint}',
+        )
     names = _declared_port_names(container)
     if port not in names:
         known = ", ".join(f'"{name}"' for name in sorted(names)) or "none"

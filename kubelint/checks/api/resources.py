@@ -23,6 +23,7 @@ from kubelint.validation import qualified_name_errors
 STANDARD_CONTAINER_RESOURCES = frozenset({"cpu", "memory", "ephemeral-storage"})
 HUGE_PAGES_PREFIX = "hugepages-"
 NATIVE_PREFIX = "kubernetes.io/"
+QUANTITY_MESSAGE = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
 
 
 def _is_native(name: str) -> bool:
@@ -87,8 +88,8 @@ def resource_quantity(resource: Resource, ctx: RuleContext) -> Iterator[Problem]
                     yield Problem(
                         entry_path,
                         f'{container.label} {section}.{name} is "{value}", which is not a quantity (the API server: '
-                        '"quantities must match the regular expression \'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$\'"); '
-                        "write e.g. 500m or 0.5 for CPU, 128Mi or 1Gi for memory (Mi, not MB or M)",
+                        f'"{QUANTITY_MESSAGE}"); write e.g. 500m or 0.5 for CPU, 128Mi or 1Gi for memory (Mi, not MB '
+                        "or M)",
                     )
                 elif quantity < 0:
                     yield Problem(
@@ -99,7 +100,7 @@ def resource_quantity(resource: Resource, ctx: RuleContext) -> Iterator[Problem]
                 elif not _is_native(name) and quantity.denominator != 1:
                     yield Problem(
                         entry_path,
-                        f'{container.label} {section}.{name} is {value}, but extended resources are counted in whole '
+                        f"{container.label} {section}.{name} is {value}, but extended resources are counted in whole "
                         'units (the API server: "must be an integer"); use a whole number',
                     )
 
@@ -129,12 +130,14 @@ def requests_exceed_limits(resource: Resource, ctx: RuleContext) -> Iterator[Pro
             elif not _overcommit_allowed(name) and request != limit:
                 yield Problem(
                     entry_path,
-                    f"{container.label} requests {value} of {name} but its limit is {limits[name]}: {name} cannot be "
-                    f'overcommitted (the API server: "must be equal to {name} limit of {limits[name]}"); make them equal',
+                    f"{container.label} requests {value} of {name} but its limit is {limits[name]}: {name} cannot "
+                    f'be overcommitted (the API server: "must be equal to {name} limit of {limits[name]}"); make them '
+                    "equal",
                 )
             elif request > limit:
                 yield Problem(
                     entry_path,
-                    f"{container.label} requests {value} of {name}, more than its limit {limits[name]} (the API server: "
-                    f'"must be less than or equal to {name} limit of {limits[name]}"); raise the limit or lower the request',
+                    f"{container.label} requests {value} of {name}, more than its limit {limits[name]} (the API "
+                    f'server: "must be less than or equal to {name} limit of {limits[name]}"); raise the limit or '
+                    "lower the request",
                 )

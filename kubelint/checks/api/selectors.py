@@ -104,7 +104,7 @@ def label_selector_problems(selector: Any, path: FieldPath, owner: str) -> Itera
             )
             yield Problem(
                 key_path,
-                f'{owner} {".".join(path)} is a label selector with matchLabels and matchExpressions, not a plain '
+                f"{owner} {'.'.join(path)} is a label selector with matchLabels and matchExpressions, not a plain "
                 f'map: "{key}" is not one of its fields{hint}',
                 key=True,
             )
@@ -125,9 +125,7 @@ def plain_selector_problems(selector: Any, path: FieldPath, owner: str) -> Itera
                 f"move the labels up, directly under {'.'.join(path)}",
                 key=True,
             )
-    yield from _label_map_problems(
-        {key: value for key, value in selector.items() if key not in SELECTOR_FIELDS}, path
-    )
+    yield from _label_map_problems({key: value for key, value in selector.items() if key not in SELECTOR_FIELDS}, path)
 
 
 def selector_syntax(resource: Resource, ctx: RuleContext) -> Iterator[Problem]:
@@ -166,8 +164,8 @@ def _mismatch(resource: Resource, selector_path: FieldPath, selector: Any) -> Pr
     return Problem(
         template_path if get_path(resource.data, template_path) is not None else selector_path,
         f"{resource.kind} selector {shown} does not match its pod template labels "
-        f"{selectors.describe(labels) if labels else '(none)'} (the API server: \"`selector` does not match template "
-        "`labels`\"); the controller could never find the pods it creates: add the selected labels to "
+        f'{selectors.describe(labels) if labels else "(none)"} (the API server: "`selector` does not match template '
+        '`labels`"); the controller could never find the pods it creates: add the selected labels to '
         "spec.template.metadata.labels",
     )
 
@@ -212,11 +210,15 @@ def _job_problems(resource: Resource) -> Iterator[Problem]:
     if get_path(spec, ("manualSelector",)) is not True:
         yield Problem(
             ("spec", "selector"),
-            'Job spec.selector is set but spec.manualSelector is not true: the API server generates the selector '
+            "Job spec.selector is set but spec.manualSelector is not true: the API server generates the selector "
             '(the API server: "`selector` not auto-generated"); remove spec.selector, or set manualSelector: true',
             key=True,
         )
-    elif isinstance(selector, dict) and _is_well_formed(selector) and not selectors.matches(selector, pod_labels(resource)):
+    elif (
+        isinstance(selector, dict)
+        and _is_well_formed(selector)
+        and not selectors.matches(selector, pod_labels(resource))
+    ):
         yield _mismatch(resource, ("spec", "selector"), selector)
 
 

@@ -14,7 +14,8 @@ from typing import Any, Iterator
 from kubelint.checks import Problem, RuleContext
 from kubelint.checks.api import integer, list_items, name_problem, quote, rename_hint
 from kubelint.checks.api.pods import PROTOCOLS, kubernetes_version
-from kubelint.model import Resource
+from kubelint.kube import get_path
+from kubelint.model import Resource, format_path
 from kubelint.validation import (
     DNS1123_LABEL_MAX_LENGTH,
     dns1123_label_errors,
@@ -72,8 +73,10 @@ def _port_name_problems(service: ServiceView) -> Iterator[Problem]:
                     f"be a DNS-1123 label {quote(errors)}; {rename_hint(name, max_length=DNS1123_LABEL_MAX_LENGTH)}",
                 )
             elif name in names:
-                yield Problem(path + ("name",), f'two ports are named "{name}" (the API server: "Duplicate value: '
-                              f'\\"{name}\\""); rename one')
+                yield Problem(
+                    path + ("name",),
+                    f'two ports are named "{name}" (the API server: "Duplicate value: \\"{name}\\""); rename one',
+                )
             names.add(name)
 
 
@@ -82,24 +85,38 @@ def _port_value_problems(service: ServiceView) -> Iterator[Problem]:
     for index, port, path in service.ports:
         number, protocol = integer(port.get("port")), port.get("protocol", "TCP")
         if number is None and port.get("port") is None:
-            yield Problem(path, f'spec.ports[{index}] has no port (the API server: "port: Invalid value: 0: must be '
-                          'between 1 and 65535, inclusive"); add port: <number>', key=True)
+            yield Problem(
+                path,
+                f'spec.ports[{index}] has no port (the API server: "port: Invalid value: 0: must be '
+                'between 1 and 65535, inclusive"); add port: <number>',
+                key=True,
+            )
         elif number is not None and port_number_errors(number):
             yield Problem(path + ("port",), f"Service port {number} {quote(port_number_errors(number))}; use 1-65535")
         if isinstance(protocol, str) and protocol not in PROTOCOLS:
-            yield Problem(path + ("protocol",), f'protocol "{protocol}" is not supported (the API server: "Unsupported '
-                          'value: supported values: \\"SCTP\\", \\"TCP\\", \\"UDP\\""); protocols are upper case')
+            yield Problem(
+                path + ("protocol",),
+                f'protocol "{protocol}" is not supported (the API server: "Unsupported '
+                'value: supported values: \\"SCTP\\", \\"TCP\\", \\"UDP\\""); protocols are upper case',
+            )
         target = port.get("targetPort")
         if integer(target) is not None and target != 0 and port_number_errors(target):
-            yield Problem(path + ("targetPort",), f"targetPort {target} {quote(port_number_errors(target))}; use 1-65535 "
-                          "or the name of a container port")
+            yield Problem(
+                path + ("targetPort",),
+                f"targetPort {target} {quote(port_number_errors(target))}; use 1-65535 or the name of a container port",
+            )
         elif isinstance(target, str) and target and port_name_errors(target):
             hint = "write the number without quotes" if target.isdigit() else "use the name of a container port"
-            yield Problem(path + ("targetPort",), f'targetPort "{target}" is neither a port number nor a valid port '
-                          f"name {quote(port_name_errors(target))}; {hint}")
+            yield Problem(
+                path + ("targetPort",),
+                f'targetPort "{target}" is neither a port number nor a valid port '
+                f"name {quote(port_name_errors(target))}; {hint}",
+            )
         if number is not None and (protocol, number) in pairs:
-            yield Problem(path + ("port",), f'port {number}/{protocol} is listed twice (the API server: "Duplicate '
-                          'value"); remove one')
+            yield Problem(
+                path + ("port",),
+                f'port {number}/{protocol} is listed twice (the API server: "Duplicate value"); remove one',
+            )
         pairs.add((protocol, number))
 
 
@@ -110,9 +127,12 @@ def service_ports(resource: Resource, ctx: RuleContext) -> Iterator[Problem]:
         return
     declared_type = service.spec.get("type")
     if isinstance(declared_type, str) and declared_type not in SERVICE_TYPES:
-        yield Problem(("spec", "type"), f'Service type "{declared_type}" is not supported (the API server: "Unsupported '
-                      'value: supported values: \\"ClusterIP\\", \\"ExternalName\\", \\"LoadBalancer\\", '
-                      '\\"NodePort\\""); types are case-sensitive')
+        yield Problem(
+            ("spec", "type"),
+            f'Service type "{declared_type}" is not supported (the API server: "Unsupported '
+            'value: supported values: \\"ClusterIP\\", \\"ExternalName\\", \\"LoadBalancer\\", '
+            '\\"NodePort\\""); types are case-sensitive',
+        )
     if not service.ports and not service.headless and service.type != "ExternalName":
         yield Problem(
             ("spec", "ports") if "ports" in service.spec else ("spec",) if "spec" in resource.data else (),
@@ -125,9 +145,13 @@ def service_ports(resource: Resource, ctx: RuleContext) -> Iterator[Problem]:
     if service.type == "LoadBalancer" and kubernetes_version(ctx) < MIXED_PROTOCOL_LOAD_BALANCERS_SINCE:
         protocols = {port.get("protocol", "TCP") for _, port, _ in service.ports}
         if len(protocols) > 1:
-            yield Problem(("spec", "ports"), f"a LoadBalancer Service mixes protocols {', '.join(sorted(map(str, protocols)))}, "
-                          f"which Kubernetes {ctx.kubernetes_version} refuses (the API server: \"may not contain more than 1 "
-                          "protocol when type is 'LoadBalancer'\"); use one Service per protocol", key=True)
+            yield Problem(
+                ("spec", "ports"),
+                f"a LoadBalancer Service mixes protocols {', '.join(sorted(map(str, protocols)))}, "
+                f'which Kubernetes {ctx.kubernetes_version} refuses (the API server: "may not contain more than 1 '
+                "protocol when type is 'LoadBalancer'\"); use one Service per protocol",
+                key=True,
+            )
 
 
 def _node_port_range(ctx: RuleContext) -> tuple[int, int]:
@@ -148,16 +172,24 @@ def node_port(resource: Resource, ctx: RuleContext) -> Iterator[Problem]:
         if not number:
             continue
         if service.type == "ClusterIP":
-            yield Problem(path + ("nodePort",), "nodePort is set on a ClusterIP Service (the API server: \"may not be "
-                          "used when `type` is 'ClusterIP'\"); set type: NodePort, or remove nodePort")
+            yield Problem(
+                path + ("nodePort",),
+                'nodePort is set on a ClusterIP Service (the API server: "may not be '
+                "used when `type` is 'ClusterIP'\"); set type: NodePort, or remove nodePort",
+            )
         elif not low <= number <= high:
-            yield Problem(path + ("nodePort",), f"nodePort {number} is outside the node port range {low}-{high} (the API "
-                          f'server: "provided port is not in the valid range. The range of valid ports is {low}-{high}"); '
-                          "pick a port in the range, or leave nodePort out to have one allocated")
+            yield Problem(
+                path + ("nodePort",),
+                f"nodePort {number} is outside the node port range {low}-{high} (the API "
+                f'server: "provided port is not in the valid range. The range of valid ports is {low}-{high}"); '
+                "pick a port in the range, or leave nodePort out to have one allocated",
+            )
         key = (port.get("protocol", "TCP"), number)
         if key in seen:
-            yield Problem(path + ("nodePort",), f'nodePort {number} is used twice (the API server: "Duplicate value: '
-                          f'{number}"); use another port')
+            yield Problem(
+                path + ("nodePort",),
+                f'nodePort {number} is used twice (the API server: "Duplicate value: {number}"); use another port',
+            )
         seen.add(key)
 
 
@@ -166,22 +198,32 @@ def cluster_ip(resource: Resource, ctx: RuleContext) -> Iterator[Problem]:
     service = service_view(resource)
     if service is None:
         return
+    cluster_ips = service.spec.get("clusterIPs")
     candidates = [(("spec", "clusterIP"), service.spec.get("clusterIP"))]
-    candidates += [(("spec", "clusterIPs", index), value) for index, value in enumerate(service.spec.get("clusterIPs") or [])
-                   if isinstance(service.spec.get("clusterIPs"), list)]
+    if isinstance(cluster_ips, list):
+        candidates += [(("spec", "clusterIPs", index), value) for index, value in enumerate(cluster_ips)]
     for path, value in candidates:
         if not isinstance(value, str) or value == "":
             continue
         if service.type == "ExternalName":
-            yield Problem(path, f'an ExternalName Service gets no cluster IP, but {path[-1] if isinstance(path[-1], str) else "clusterIPs"} '
-                          f'is "{value}" (the API server: "may not be set for ExternalName services"); remove it')
+            yield Problem(
+                path,
+                f'an ExternalName Service gets no cluster IP, but {format_path(path)} is "{value}" (the API server: '
+                '"may not be set for ExternalName services"); remove it',
+            )
         elif value == "None":
             if service.type in ("NodePort", "LoadBalancer"):
-                yield Problem(path, f"clusterIP None (headless) is only for ClusterIP Services, not {service.type} (the API "
-                              f"server: \"may not be set to 'None' for {service.type} services\"); remove clusterIP")
+                yield Problem(
+                    path,
+                    f"clusterIP None (headless) is only for ClusterIP Services, not {service.type} (the API "
+                    f"server: \"may not be set to 'None' for {service.type} services\"); remove clusterIP",
+                )
         elif not is_ip_address(value):
-            yield Problem(path, f'clusterIP "{value}" is not an IP address (the API server: "must be a valid IP address, '
-                          '(e.g. 10.9.8.7 or 2001:db8::ffff)"); use an address of the service CIDR, None, or leave it out')
+            yield Problem(
+                path,
+                f'clusterIP "{value}" is not an IP address (the API server: "must be a valid IP address, '
+                '(e.g. 10.9.8.7 or 2001:db8::ffff)"); use an address of the service CIDR, None, or leave it out',
+            )
 
 
 def external_name(resource: Resource, ctx: RuleContext) -> Iterator[Problem]:
@@ -191,23 +233,32 @@ def external_name(resource: Resource, ctx: RuleContext) -> Iterator[Problem]:
         return
     value = service.spec.get("externalName")
     if value in (None, "") or (isinstance(value, str) and not value.rstrip(".")):
-        yield Problem(("spec", "externalName") if "externalName" in service.spec else ("spec", "type"),
-                      'an ExternalName Service needs spec.externalName (the API server: "spec.externalName: Required '
-                      'value"); set it to the DNS name to alias, e.g. db.example.com', key=True)
+        yield Problem(
+            ("spec", "externalName") if "externalName" in service.spec else ("spec", "type"),
+            'an ExternalName Service needs spec.externalName (the API server: "spec.externalName: Required '
+            'value"); set it to the DNS name to alias, e.g. db.example.com',
+            key=True,
+        )
         return
     if not isinstance(value, str):
         return
     name = value[:-1] if value.endswith(".") else value
     if is_ip_address(name):
-        yield Problem(("spec", "externalName"), f'externalName "{value}" is an IP address: the cluster DNS answers with a '
-                      "CNAME to it, which no resolver follows (the docs: \"ExternalName accepts an IPv4 address string, "
-                      'but treats that string as a DNS name comprised of digits\"); use a DNS name, or a headless '
-                      "Service with manual Endpoints for an IP")
+        yield Problem(
+            ("spec", "externalName"),
+            f'externalName "{value}" is an IP address: the cluster DNS answers with a '
+            'CNAME to it, which no resolver follows (the docs: "ExternalName accepts an IPv4 address string, '
+            'but treats that string as a DNS name comprised of digits"); use a DNS name, or a headless '
+            "Service with manual Endpoints for an IP",
+        )
         return
     errors = dns1123_subdomain_errors(name)
     if errors:
-        yield Problem(("spec", "externalName"), f'externalName "{value}" is not a DNS name {quote(errors)}; write a '
-                      "lowercase host name such as db.example.com (no scheme, port or path)")
+        yield Problem(
+            ("spec", "externalName"),
+            f'externalName "{value}" is not a DNS name {quote(errors)}; write a '
+            "lowercase host name such as db.example.com (no scheme, port or path)",
+        )
 
 
 def session_affinity(resource: Resource, ctx: RuleContext) -> Iterator[Problem]:
@@ -218,15 +269,24 @@ def session_affinity(resource: Resource, ctx: RuleContext) -> Iterator[Problem]:
     affinity = service.spec.get("sessionAffinity")
     config = service.spec.get("sessionAffinityConfig")
     if isinstance(affinity, str) and affinity not in SESSION_AFFINITIES:
-        yield Problem(("spec", "sessionAffinity"), f'sessionAffinity "{affinity}" is not supported (the API server: '
-                      '"Unsupported value: supported values: \\"ClientIP\\", \\"None\\""); use ClientIP or None')
+        yield Problem(
+            ("spec", "sessionAffinity"),
+            f'sessionAffinity "{affinity}" is not supported (the API server: '
+            '"Unsupported value: supported values: \\"ClientIP\\", \\"None\\""); use ClientIP or None',
+        )
     elif affinity in (None, "None") and config is not None:
-        yield Problem(("spec", "sessionAffinityConfig"), "sessionAffinityConfig is set but sessionAffinity is None (the "
-                      'API server: "must not be set when session affinity is None"); set sessionAffinity: ClientIP or '
-                      "remove the config", key=True)
-    timeout = integer((config or {}).get("clientIP", {}).get("timeoutSeconds")) if isinstance(config, dict) and isinstance(
-        config.get("clientIP"), dict) else None
+        yield Problem(
+            ("spec", "sessionAffinityConfig"),
+            "sessionAffinityConfig is set but sessionAffinity is None (the "
+            'API server: "must not be set when session affinity is None"); set sessionAffinity: ClientIP or '
+            "remove the config",
+            key=True,
+        )
+    timeout = integer(get_path(config, ("clientIP", "timeoutSeconds")))
     if affinity == "ClientIP" and timeout is not None and not 0 < timeout <= MAX_CLIENT_IP_AFFINITY_SECONDS:
-        yield Problem(("spec", "sessionAffinityConfig", "clientIP", "timeoutSeconds"), f"timeoutSeconds {timeout} is out of "
-                      f'range (the API server: "must be greater than 0 and less than {MAX_CLIENT_IP_AFFINITY_SECONDS}"); '
-                      "use 1 to 86400 (the default is 10800)")
+        yield Problem(
+            ("spec", "sessionAffinityConfig", "clientIP", "timeoutSeconds"),
+            f"timeoutSeconds {timeout} is out of "
+            f'range (the API server: "must be greater than 0 and less than {MAX_CLIENT_IP_AFFINITY_SECONDS}"); '
+            "use 1 to 86400 (the default is 10800)",
+        )

@@ -64,7 +64,9 @@ def _claim_template_names(resource: Resource) -> set[str]:
 
 
 def _volume_names(spec: dict[str, Any]) -> set[str]:
-    return {volume["name"] for _, volume, _ in list_items(spec.get("volumes"), ()) if isinstance(volume.get("name"), str)}
+    return {
+        volume["name"] for _, volume, _ in list_items(spec.get("volumes"), ()) if isinstance(volume.get("name"), str)
+    }
 
 
 def volume_source(resource: Resource, ctx: RuleContext) -> Iterator[Problem]:
@@ -130,8 +132,12 @@ def volume_mount(resource: Resource, ctx: RuleContext) -> Iterator[Problem]:
                     f'"Not found: \\"{name}\\""); declared volumes: {known}; add it under spec.volumes or fix the name',
                 )
             elif name is None or name == "":
-                yield Problem(path, f'a volumeMount of {container.label} has no name (the API server: "name: Required '
-                              'value"); name the volume to mount', key=True)
+                yield Problem(
+                    path,
+                    f'a volumeMount of {container.label} has no name (the API server: "name: Required '
+                    'value"); name the volume to mount',
+                    key=True,
+                )
             if mount_path is None or mount_path == "":
                 yield Problem(
                     path,

@@ -34,8 +34,10 @@ def _spec(resource: Resource) -> dict[str, Any]:
 def _negative(spec: dict[str, Any], field: str, path: FieldPath, what: str) -> Problem | None:
     value = integer(spec.get(field))
     if value is not None and value < 0:
-        return Problem(path + (field,), f'{what} {field} is {value} (the API server: "must be greater than or equal to 0"); '
-                       "use 0 or more")
+        return Problem(
+            path + (field,),
+            f'{what} {field} is {value} (the API server: "must be greater than or equal to 0"); use 0 or more',
+        )
     return None
 
 
@@ -52,25 +54,31 @@ def _int_or_percent(value: Any, path: FieldPath, field: str) -> tuple[int | None
     if isinstance(value, str):
         errors = percent_errors(value)
         if errors:
-            return None, Problem(path, f'{field} "{value}" is neither a number nor a percentage {quote(errors)}; write e.g. '
-                                 "1 or 25% (a number without quotes)")
+            return None, Problem(
+                path,
+                f'{field} "{value}" is neither a number nor a percentage {quote(errors)}; write e.g. '
+                "1 or 25% (a number without quotes)",
+            )
         return int(value[:-1]), None
     number = integer(value)
     if number is not None and number < 0:
-        return None, Problem(path, f'{field} is {number} (the API server: "must be greater than or equal to 0"); use 0 or more')
+        return None, Problem(
+            path, f'{field} is {number} (the API server: "must be greater than or equal to 0"); use 0 or more'
+        )
     return number, None
 
 
 def _rolling_update(rolling: Any, path: FieldPath, defaults: tuple[Any, Any]) -> Iterator[Problem | tuple[int, int]]:
     values = []
-    for field, default in zip(("maxUnavailable", "maxSurge"), defaults):
+    for field, default in zip(("maxUnavailable", "maxSurge"), defaults, strict=True):
         raw = rolling.get(field, default) if isinstance(rolling, dict) else default
         value, problem = _int_or_percent(raw, path + (field,), field)
         if problem is not None:
             yield problem
         elif isinstance(raw, str) and value is not None and value > 100 and field == "maxUnavailable":
-            yield Problem(path + (field,), f'{field} is {raw} (the API server: "must not be greater than 100%"); use 100% '
-                          "or less")
+            yield Problem(
+                path + (field,), f'{field} is {raw} (the API server: "must not be greater than 100%"); use 100% or less'
+            )
         values.append(value)
     if None not in values:
         yield (values[0], values[1])
@@ -88,14 +96,20 @@ def deployment_strategy(resource: Resource, ctx: RuleContext) -> Iterator[Proble
     kind_type = strategy.get("type", "RollingUpdate")
     other = "Recreate" if resource.kind == "Deployment" else "OnDelete"
     if kind_type not in ("RollingUpdate", other):
-        yield Problem(path + ("type",), f'{field}.type "{kind_type}" is not supported (the API server: "Unsupported value: '
-                      f'supported values: \\"{other}\\", \\"RollingUpdate\\""); use RollingUpdate or {other}')
+        yield Problem(
+            path + ("type",),
+            f'{field}.type "{kind_type}" is not supported (the API server: "Unsupported value: '
+            f'supported values: \\"{other}\\", \\"RollingUpdate\\""); use RollingUpdate or {other}',
+        )
         return
     if kind_type == other:
         if strategy.get("rollingUpdate") is not None:
-            yield Problem(path + ("rollingUpdate",), f"{field}.rollingUpdate is set but the type is {other} (the API "
-                          f"server: \"may not be specified when strategy `type` is '{other}'\"); remove rollingUpdate",
-                          key=True)
+            yield Problem(
+                path + ("rollingUpdate",),
+                f"{field}.rollingUpdate is set but the type is {other} (the API "
+                f"server: \"may not be specified when strategy `type` is '{other}'\"); remove rollingUpdate",
+                key=True,
+            )
         return
     defaults = ("25%", "25%") if resource.kind == "Deployment" else (1, 0)
     for item in _rolling_update(strategy.get("rollingUpdate"), path + ("rollingUpdate",), defaults):
@@ -105,12 +119,20 @@ def deployment_strategy(resource: Resource, ctx: RuleContext) -> Iterator[Proble
         unavailable, surge = item
         where = path + ("rollingUpdate",) if "rollingUpdate" in strategy else path
         if unavailable == 0 and surge == 0:
-            yield Problem(where, "maxUnavailable and maxSurge are both 0, so a rollout could never replace a pod (the API "
-                          'server: "may not be 0 when `maxSurge` is 0"); allow one of them, e.g. maxSurge: 1', key=True)
+            yield Problem(
+                where,
+                "maxUnavailable and maxSurge are both 0, so a rollout could never replace a pod (the API "
+                'server: "may not be 0 when `maxSurge` is 0"); allow one of them, e.g. maxSurge: 1',
+                key=True,
+            )
         elif resource.kind == "DaemonSet" and unavailable and surge:
-            yield Problem(where, "a DaemonSet rollout either surges or removes pods first, not both (the API server: "
-                          '"may not be set when maxUnavailable is non-zero"); set one of maxSurge and maxUnavailable '
-                          "to 0", key=True)
+            yield Problem(
+                where,
+                "a DaemonSet rollout either surges or removes pods first, not both (the API server: "
+                '"may not be set when maxUnavailable is non-zero"); set one of maxSurge and maxUnavailable '
+                "to 0",
+                key=True,
+            )
 
 
 def statefulset_service_name(resource: Resource, ctx: RuleContext) -> Iterator[Problem]:
@@ -120,15 +142,26 @@ def statefulset_service_name(resource: Resource, ctx: RuleContext) -> Iterator[P
     spec = _spec(resource)
     name = spec.get("serviceName")
     if name in (None, ""):
-        yield Problem(("spec",) if "spec" in resource.data else (), "the StatefulSet has no spec.serviceName: its pods get "
-                      "no stable DNS names (<pod>.<service>), which is what a StatefulSet is for; set serviceName to a "
-                      "headless Service (clusterIP: None) that selects its pods", severity=Severity.WARNING, key=True)
+        yield Problem(
+            ("spec",) if "spec" in resource.data else (),
+            "the StatefulSet has no spec.serviceName: its pods get "
+            "no stable DNS names (<pod>.<service>), which is what a StatefulSet is for; set serviceName to a "
+            "headless Service (clusterIP: None) that selects its pods",
+            severity=Severity.WARNING,
+            key=True,
+        )
     elif isinstance(name, str) and dns1123_label_errors(name):
-        server = ("the API server" if kubernetes_version(ctx) >= SERVICE_NAME_VALIDATED_SINCE
-                  else "the API server, for each pod the controller creates")
-        yield Problem(("spec", "serviceName"), f'serviceName "{name}" is not a DNS-1123 label ({server}: '
-                      f'"{"; ".join(dns1123_label_errors(name))}"): it becomes the pods\' subdomain; use the name of a '
-                      "Service")
+        server = (
+            "the API server"
+            if kubernetes_version(ctx) >= SERVICE_NAME_VALIDATED_SINCE
+            else "the API server, for each pod the controller creates"
+        )
+        yield Problem(
+            ("spec", "serviceName"),
+            f'serviceName "{name}" is not a DNS-1123 label ({server}: '
+            f'"{"; ".join(dns1123_label_errors(name))}"): it becomes the pods\' subdomain; use the name of a '
+            "Service",
+        )
 
 
 def job_counts(resource: Resource, ctx: RuleContext) -> Iterator[Problem]:
@@ -144,8 +177,11 @@ def job_counts(resource: Resource, ctx: RuleContext) -> Iterator[Problem]:
         if problem is not None:
             yield problem
     if spec.get("completionMode") == "Indexed" and spec.get("completions") is None:
-        yield Problem(path + ("completionMode",), 'an Indexed Job needs spec.completions (the API server: "completions: '
-                      'Required value: when completion mode is Indexed"); set the number of indexes')
+        yield Problem(
+            path + ("completionMode",),
+            'an Indexed Job needs spec.completions (the API server: "completions: '
+            'Required value: when completion mode is Indexed"); set the number of indexes',
+        )
 
 
 def cron_schedule(resource: Resource, ctx: RuleContext) -> Iterator[Problem]:
@@ -155,22 +191,35 @@ def cron_schedule(resource: Resource, ctx: RuleContext) -> Iterator[Problem]:
     spec = _spec(resource)
     schedule = spec.get("schedule")
     if schedule in (None, ""):
-        yield Problem(("spec",) if "spec" in resource.data else (), 'the CronJob has no schedule (the API server: '
-                      '"spec.schedule: Required value"); add e.g. schedule: "0 * * * *"', key=True)
+        yield Problem(
+            ("spec",) if "spec" in resource.data else (),
+            "the CronJob has no schedule (the API server: "
+            '"spec.schedule: Required value"); add e.g. schedule: "0 * * * *"',
+            key=True,
+        )
     elif isinstance(schedule, str):
         errors = cron_schedule_errors(schedule)
         if errors:
-            yield Problem(("spec", "schedule"), f'schedule "{schedule}" is not a valid cron schedule {quote(errors)}: write '
-                          "five fields (minute 0-59, hour 0-23, day of month 1-31, month 1-12, day of week 0-6 with "
-                          "Sunday 0) or @hourly, @daily, @weekly, @monthly, @yearly")
+            yield Problem(
+                ("spec", "schedule"),
+                f'schedule "{schedule}" is not a valid cron schedule {quote(errors)}: write '
+                "five fields (minute 0-59, hour 0-23, day of month 1-31, month 1-12, day of week 0-6 with "
+                "Sunday 0) or @hourly, @daily, @weekly, @monthly, @yearly",
+            )
         elif "TZ" in schedule:
-            yield Problem(("spec", "schedule"), f'schedule "{schedule}" sets a time zone (the API server: "cannot use TZ or '
-                          'CRON_TZ in schedule, use timeZone field instead"); move it to spec.timeZone')
+            yield Problem(
+                ("spec", "schedule"),
+                f'schedule "{schedule}" sets a time zone (the API server: "cannot use TZ or '
+                'CRON_TZ in schedule, use timeZone field instead"); move it to spec.timeZone',
+            )
     policy = spec.get("concurrencyPolicy")
     if isinstance(policy, str) and policy not in CONCURRENCY_POLICIES:
-        yield Problem(("spec", "concurrencyPolicy"), f'concurrencyPolicy "{policy}" is not supported (the API server: '
-                      '"Unsupported value: supported values: \\"Allow\\", \\"Forbid\\", \\"Replace\\""); values are '
-                      "case-sensitive")
+        yield Problem(
+            ("spec", "concurrencyPolicy"),
+            f'concurrencyPolicy "{policy}" is not supported (the API server: '
+            '"Unsupported value: supported values: \\"Allow\\", \\"Forbid\\", \\"Replace\\""); values are '
+            "case-sensitive",
+        )
 
 
 def cron_timezone(resource: Resource, ctx: RuleContext) -> Iterator[Problem]:
@@ -182,9 +231,12 @@ def cron_timezone(resource: Resource, ctx: RuleContext) -> Iterator[Problem]:
     if isinstance(zone, str):
         errors = time_zone_errors(zone)
         if errors:
-            yield Problem(("spec", "timeZone"), f'timeZone "{zone}" is not an IANA time zone {quote(errors)}; use a name '
-                          'from the tz database such as "Etc/UTC" or "Europe/Berlin" (not an abbreviation like CEST '
-                          "or an offset like +02:00)")
+            yield Problem(
+                ("spec", "timeZone"),
+                f'timeZone "{zone}" is not an IANA time zone {quote(errors)}; use a name '
+                'from the tz database such as "Etc/UTC" or "Europe/Berlin" (not an abbreviation like CEST '
+                "or an offset like +02:00)",
+            )
 
 
 def hpa_replicas(resource: Resource, ctx: RuleContext) -> Iterator[Problem]:
@@ -194,14 +246,21 @@ def hpa_replicas(resource: Resource, ctx: RuleContext) -> Iterator[Problem]:
     spec = _spec(resource)
     low, high = integer(spec.get("minReplicas")), integer(spec.get("maxReplicas"))
     if low is not None and low < 1:
-        yield Problem(("spec", "minReplicas"), f'minReplicas is {low} (the API server: "must be greater than or equal to '
-                      '1"); use 1 or more (scaling to zero needs the HPAScaleToZero feature gate)')
+        yield Problem(
+            ("spec", "minReplicas"),
+            f'minReplicas is {low} (the API server: "must be greater than or equal to '
+            '1"); use 1 or more (scaling to zero needs the HPAScaleToZero feature gate)',
+        )
     if high is not None and high < 1:
-        yield Problem(("spec", "maxReplicas"), f'maxReplicas is {high} (the API server: "must be greater than 0"); use 1 or '
-                      "more")
+        yield Problem(
+            ("spec", "maxReplicas"), f'maxReplicas is {high} (the API server: "must be greater than 0"); use 1 or more'
+        )
     if low is not None and high is not None and high < low:
-        yield Problem(("spec", "maxReplicas"), f"maxReplicas {high} is less than minReplicas {low} (the API server: \"must "
-                      'be greater than or equal to `minReplicas`"); raise maxReplicas or lower minReplicas')
+        yield Problem(
+            ("spec", "maxReplicas"),
+            f'maxReplicas {high} is less than minReplicas {low} (the API server: "must '
+            'be greater than or equal to `minReplicas`"); raise maxReplicas or lower minReplicas',
+        )
 
 
 def pdb_budget(resource: Resource, ctx: RuleContext) -> Iterator[Problem]:
@@ -211,16 +270,27 @@ def pdb_budget(resource: Resource, ctx: RuleContext) -> Iterator[Problem]:
     spec = _spec(resource)
     present = [field for field in ("minAvailable", "maxUnavailable") if spec.get(field) is not None]
     if len(present) == 2:
-        yield Problem(("spec", "maxUnavailable"), 'minAvailable and maxUnavailable are both set (the API server: '
-                      '"minAvailable and maxUnavailable cannot be both set"); keep one', key=True)
+        yield Problem(
+            ("spec", "maxUnavailable"),
+            "minAvailable and maxUnavailable are both set (the API server: "
+            '"minAvailable and maxUnavailable cannot be both set"); keep one',
+            key=True,
+        )
     elif not present and resource.api_version == "policy/v1":
-        yield Problem(("spec",) if "spec" in resource.data else (), "the PodDisruptionBudget sets neither minAvailable nor "
-                      "maxUnavailable: policy/v1 has no default, so it allows every eviction; set one, e.g. "
-                      "maxUnavailable: 1", severity=Severity.WARNING, key=True)
+        yield Problem(
+            ("spec",) if "spec" in resource.data else (),
+            "the PodDisruptionBudget sets neither minAvailable nor "
+            "maxUnavailable: policy/v1 has no default, so it allows every eviction; set one, e.g. "
+            "maxUnavailable: 1",
+            severity=Severity.WARNING,
+            key=True,
+        )
     for field in present:
         value, problem = _int_or_percent(spec[field], ("spec", field), field)
         if problem is not None:
             yield problem
         elif isinstance(spec[field], str) and value is not None and value > 100:
-            yield Problem(("spec", field), f'{field} is {spec[field]} (the API server: "must not be greater than 100%"); use '
-                          "100% or less")
+            yield Problem(
+                ("spec", field),
+                f'{field} is {spec[field]} (the API server: "must not be greater than 100%"); use 100% or less',
+            )
