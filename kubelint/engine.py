@@ -77,13 +77,25 @@ class Engine:
         self.kubernetes_version = kubernetes_version
         self.per_resource: list[tuple[ActiveRule, CheckFunction]] = []
         self.per_set: list[tuple[ActiveRule, CheckFunction]] = []
+        self.kinds: dict[str, frozenset[str]] = {}
+        """Rule id -> the only kinds its python check looks at (``check.kinds``)."""
         for active in rules:
             check = active.rule.check
             if "python" in check:
                 target = self.per_set if check.get("scope") == "set" else self.per_resource
                 target.append((active, resolve_function(check["python"])))
+                if "kinds" in check:
+                    self.kinds[active.rule.id] = frozenset(check["kinds"])
             elif "declarative" in check:
                 self.per_resource.append((active, resolve_function("kubelint.declarative:declarative_check")))
+
+    def _checks_for(self, kind: str | None) -> list[tuple[ActiveRule, CheckFunction]]:
+        """The per-resource checks that look at objects of ``kind``."""
+        return [
+            (active, function)
+            for active, function in self.per_resource
+            if active.rule.id not in self.kinds or kind in self.kinds[active.rule.id]
+        ]
 
     def run(self, resources: Sequence[Resource]) -> list[Finding]:
         findings: list[Finding] = []
@@ -91,8 +103,13 @@ class Engine:
             active.rule.id: RuleContext(active.rule, active.options, self.kubernetes_version, resources)
             for active, _ in self.per_resource + self.per_set
         }
+        checks_by_kind: dict[str | None, list[tuple[ActiveRule, CheckFunction]]] = {}
         for resource in resources:
-            for active, function in self.per_resource:
+            kind = resource.kind
+            checks = checks_by_kind.get(kind)
+            if checks is None:
+                checks = checks_by_kind[kind] = self._checks_for(kind)
+            for active, function in checks:
                 try:
                     for problem in function(resource, contexts[active.rule.id]):
                         findings.append(to_finding(active, resource, problem))
