@@ -413,3 +413,10 @@ def test_the_rule_documentation_lists_every_api_rule() -> None:
         if rule.check["python"].startswith("kubelint.checks.api"):
             assert f"| `{rule_id}` | {rule.severity.label} |" in table, rule_id
             assert rule.doc.get("source"), rule_id
+
+
+def test_the_engine_calls_kind_specific_rules_only_for_their_kinds() -> None:
+    for_pods = {active.rule.id for active, _ in ENGINE._checks_for("Pod")}
+    for_services = {active.rule.id for active, _ in ENGINE._checks_for("Service")}
+    assert {"container-name", "label-key", "object-name"} <= for_pods and "service-ports" not in for_pods
+    assert {"service-ports", "selector-syntax", "label-key"} <= for_services and "container-name" not in for_services

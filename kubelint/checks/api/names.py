@@ -108,8 +108,6 @@ def _format_problems(resource: Resource, rule: NameFormat) -> Iterator[Problem]:
 def _length_problems(resource: Resource, name: str) -> Iterator[Problem]:
     """Names a controller copies into labels and host names of what it creates."""
     kind, where = resource.kind, ("metadata", "name")
-    if resource.group != "batch" and kind != "StatefulSet":
-        return
     if kind == "CronJob" and len(name) > CRONJOB_NAME_MAX_LENGTH:
         yield Problem(
             where,
@@ -160,12 +158,14 @@ def _crd_problems(resource: Resource, name: str) -> Iterator[Problem]:
 
 def object_name(resource: Resource, ctx: RuleContext) -> Iterator[Problem]:
     """metadata.name and generateName follow the kind's name rule."""
+    kind, group = resource.kind, resource.group
     yield from _format_problems(resource, name_format(resource))
     name = resource.metadata.get("name")
     if not isinstance(name, str) or not name:
         return
-    yield from _length_problems(resource, name)
-    if resource.kind == "CustomResourceDefinition" and resource.group == "apiextensions.k8s.io":
+    if group == "batch" or kind == "StatefulSet":
+        yield from _length_problems(resource, name)
+    elif kind == "CustomResourceDefinition" and group == "apiextensions.k8s.io":
         yield from _crd_problems(resource, name)
 
 
