@@ -166,6 +166,87 @@ app.command(
 )(_check_command(VALIDATE_CATEGORIES))
 
 
+PLAN_SECTIONS = "pods,services,endpoints,dns,routes"
+
+
+def _check_plan_format(value: str) -> str:
+    from kubelint.plan import FORMATS
+
+    if value not in FORMATS:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(FORMATS)}")
+    return value
+
+
+def _check_show(value: str) -> str:
+    from kubelint.plan import SECTIONS
+
+    unknown = [part for part in value.split(",") if part.strip() not in SECTIONS]
+    if unknown:
+        raise typer.BadParameter(f"{', '.join(unknown)}: choose among {', '.join(SECTIONS)}")
+    return value
+
+
+def _check_version(value: Optional[str]) -> Optional[str]:
+    import re
+
+    if value is not None and not re.fullmatch(r"v?1\.[0-9]+(\.[0-9]+)?", value):
+        raise typer.BadParameter(f"{value!r} is not a Kubernetes version such as 1.30")
+    return value
+
+
+@app.command("plan", help="Play the manifests through an embedded cluster: the pods, endpoints, DNS records and routes they would create.")
+def plan_command(
+    paths: PathsArgument,
+    format: Annotated[str, typer.Option("--format", callback=_check_plan_format, help="text, json or markdown.")] = "text",
+    output: OutputOption = None,
+    cluster: Annotated[
+        Optional[Path], typer.Option("--cluster", help="Cluster profile (YAML): nodes, address ranges, DNS domain, load-balancer pool.")
+    ] = None,
+    nodes: Annotated[
+        Optional[int], typer.Option("--nodes", min=0, max=5000, help="Number of worker nodes, shaped like the profile's first worker.")
+    ] = None,
+    show: Annotated[str, typer.Option("--show", callback=_check_show, help=f"Sections to print: {PLAN_SECTIONS}.")] = PLAN_SECTIONS,
+    now: Annotated[
+        Optional[str], typer.Option("--now", help="When the manifests are applied (RFC 3339), to date CronJobs' first run.")
+    ] = None,
+    no_color: NoColorOption = False,
+    kubernetes_version: Annotated[
+        Optional[str],
+        typer.Option("--kubernetes-version", "-k", callback=_check_version, help="Kubernetes version of the cluster, e.g. 1.30."),
+    ] = None,
+    exclude: Annotated[
+        Optional[List[str]], typer.Option("--exclude", help="Skip paths matching GLOB (repeatable).")
+    ] = None,
+) -> None:
+    from dataclasses import replace
+
+    from kubelint.model import Severity
+    from kubelint.pipeline import Options
+    from kubelint.plan import render, run_plan
+    from kubelint.reconcile.profile import ProfileError, default_profile, load_profile, parse_time
+    from kubelint.rulebook import RuleFileError
+
+    try:
+        profile = load_profile(cluster) if cluster is not None else default_profile()
+        if nodes is not None:
+            profile = profile.with_workers(nodes)
+        if now is not None:
+            profile = replace(profile, now=parse_time(now))
+    except (ProfileError, ValueError) as error:
+        raise usage_error(str(error)) from None
+    options = Options(kubernetes_version=kubernetes_version, exclude=list(exclude or []))
+    try:
+        report = run_plan(paths, profile, options)
+    except RuleFileError as error:
+        raise usage_error(str(error)) from None
+    sections = tuple(part.strip() for part in show.split(","))
+    write_output(render(report, format, color=use_color(no_color, output), show=sections), output)
+    if report.missing_paths:
+        raise typer.Exit(EXIT_USAGE)
+    worst = report.worst()
+    raise typer.Exit(EXIT_FINDINGS if worst is not None and worst >= Severity.ERROR else EXIT_OK)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

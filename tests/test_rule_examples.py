@@ -1,7 +1,9 @@
 """Every rule's bad example fires it, and its good example does not.
 
 The examples live in the rule files (rules/*.yaml) and are what
-``kubelint explain`` shows, so they are tested like code.
+``kubelint explain`` shows, so they are tested like code. Planner rules
+(``check: {builtin: plan}``) report through ``kubelint plan``, not
+``kubelint check``, so their examples are planned on the built-in cluster.
 """
 
 from __future__ import annotations
@@ -22,6 +24,11 @@ def _run_example(rule, text: str, tmp_path: Path):
     path = tmp_path / "example.yaml"
     path.write_bytes(text.encode(examples.get("encoding", "utf-8")))
     options = Options(enable=frozenset({rule.id}), rule_options={rule.id: examples.get("options", {})})
+    if rule.check.get("builtin") == "plan":
+        from kubelint.plan import run_plan
+        from kubelint.reconcile import default_profile
+
+        return [f for f in run_plan([str(path)], default_profile(), options).findings if f.rule == rule.id]
     return [f for f in run_check([str(path)], options).findings if f.rule == rule.id]
 
 

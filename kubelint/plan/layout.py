@@ -1,0 +1,177 @@
+"""The plan arranged for reading, shared by the text and Markdown renderers.
+
+Input objects come first, each with what derives from it: a Deployment with
+its ReplicaSet and that ReplicaSet's pods, a Service with its endpoints,
+EndpointSlices and DNS records. Unchanged items (``none``) are left out, as
+terraform leaves them out; the summary still counts them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from kubelint.model import Resource
+from kubelint.plan.diff import Entry, Plan
+from kubelint.plan.views import Simulated
+from kubelint.reconcile.world import ApiObject, World
+
+WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod")
+SYMBOLS = {"create": "+", "update": "~", "replace": "-/+", "delete": "-", "none": " "}
+RECORD_ORDER = {"A": 0, "AAAA": 0, "CNAME": 0, "SRV": 1, "PTR": 2}
+VERBS = {"create": "will be created", "update": "will be updated in place", "replace": "must be replaced", "delete": "will be destroyed"}
+
+
+def ref(entry: Entry) -> str:
+    item = entry.item
+    return f"{item['kind']} {item['namespace']}/{item['name']}" if item.get("namespace") else f"{item['kind']} {item['name']}"
+
+
+def pod_status(item: dict[str, Any]) -> str:
+    if item["phase"] == "Running":
+        after = item.get("readyAfterSeconds")
+        return "Running, ready" + (f" after {after}s" if after else "")
+    return f"{item['phase']}: {item['reason']}" if item.get("reason") else item["phase"]
+
+
+def summary_line(plan: Plan) -> str:
+    counts = plan.summary()
+    if not plan.has_changes:
+        return "No changes: the cluster already matches the manifests."
+    create = counts["create"] + counts["replace"]
+    destroy = counts["delete"] + counts["replace"]
+    return f"Plan: {create} to create, {counts['update']} to change, {destroy} to destroy."
+
+
+def service_of_record(item: dict[str, Any], zone: str) -> tuple[str, str] | None:
+    """The (namespace, Service) a DNS record belongs to, from its name (or a PTR's target)."""
+    name = item["value"] if item["type"] == "PTR" else item["name"]
+    if item["type"] == "SRV":
+        name = item["name"]
+    suffix = f".svc.{zone}."
+    if not name.endswith(suffix):
+        return None
+    labels = name[: -len(suffix)].split(".")
+    return (labels[-1], labels[-2]) if len(labels) >= 2 else None
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One input object and what the plan shows under it."""
+
+    entry: Entry
+    source: Resource | None
+    record: ApiObject | None
+    children: list["Block"]
+    pods: list[Entry]
+
+
+class Layout:
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        world: World = plan.world
+        self.world = world
+        self.zone = world.profile.cluster_domain
+        self.simulated = Simulated.of(world)
+        visible = [e for e in plan.objects if e.change != "none"]
+        self._owned: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+        for entry in visible:
+            if entry.item["owner"] and entry.item["kind"] not in ("Pod", "EndpointSlice"):
+                self._owned[(entry.item["namespace"] or "", entry.item["owner"])].append(entry)
+        self._pods: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+        for entry in plan.pods:
+            if entry.change != "none":
+                self._pods[(entry.item["namespace"], entry.item["controller"] or f"Pod/{entry.item['name']}")].append(entry)
+        self._slices: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+        for entry in visible:
+            if entry.item["kind"] == "EndpointSlice":
+                self._slices[(entry.item["namespace"], entry.item["owner"].split("/", 1)[1])].append(entry)
+        self.dns_by_service: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+        self.pod_dns: list[Entry] = []
+        for entry in plan.dns:
+            if entry.change == "none":
+                continue
+            service = service_of_record(entry.item, self.zone)
+            if service is not None:
+                self.dns_by_service[service].append(entry)
+            elif entry.item["name"].endswith(f".pod.{self.zone}."):
+                self.pod_dns.append(entry)
+        for records in self.dns_by_service.values():
+            records.sort(key=lambda e: (RECORD_ORDER.get(e.item["type"], 9), e.item["name"], e.item["value"]))
+        self.endpoints = {(e.item["namespace"], e.item["service"]): e for e in plan.endpoints}
+        self.services = {(e.item["namespace"], e.item["name"]): e for e in plan.services}
+        self.top = [e for e in visible if e.item["owner"] is None and self._source(e) is not None and not self._adopted(e)]
+        self.top.sort(key=lambda e: (e.item["namespace"] or "", e.item["kind"], e.item["name"]))
+
+    def _record(self, entry: Entry) -> ApiObject | None:
+        item = entry.item
+        return self.world.get(item["kind"], item["namespace"], item["name"])
+
+    def _source(self, entry: Entry) -> Resource | None:
+        item = entry.item
+        kind, key = item["kind"], (item["namespace"], item["name"])
+        if kind == "Pod":
+            pod = self.world.pods.get(key)  # type: ignore[arg-type]
+            return pod.source if pod else None
+        if kind == "Service":
+            service = self.world.services.get(key)  # type: ignore[arg-type]
+            return service.source if service else None
+        if kind == "Endpoints":
+            endpoints = self.world.endpoints.get(key)  # type: ignore[arg-type]
+            return endpoints.source if endpoints else None
+        record = self._record(entry)
+        return record.source if record else None
+
+    def _adopted(self, entry: Entry) -> bool:
+        """A bare Pod a ReplicaSet took over shows under that ReplicaSet."""
+        if entry.item["kind"] != "Pod":
+            return False
+        pod = self.world.pods.get((entry.item["namespace"], entry.item["name"]))
+        return pod is not None and pod.owner is not None
+
+    def block(self, entry: Entry) -> Block:
+        item = entry.item
+        namespace = item["namespace"] or ""
+        controller = f"{item['kind']}/{item['name']}"
+        children = [self.block(child) for child in sorted(self._owned.get((namespace, controller), []), key=lambda e: (e.item["kind"], e.item["name"]))]
+        pods = self._pods.get((namespace, controller), []) if item["kind"] != "Pod" else []
+        return Block(entry, self._source(entry), self._record(entry), children, pods)
+
+    def blocks(self, kinds: tuple[str, ...] | None = None, exclude: tuple[str, ...] = ()) -> list[Block]:
+        return [self.block(e) for e in self.top if (kinds is None or e.item["kind"] in kinds) and e.item["kind"] not in exclude]
+
+    def pod_name_simulated(self, namespace: str, name: str) -> bool:
+        pod = self.world.pods.get((namespace, name))
+        return pod is not None and pod.name_simulated
+
+    def slices_of(self, namespace: str, service: str) -> list[Entry]:
+        return self._slices.get((namespace, service), [])
+
+    def routes(self) -> list[Entry]:
+        return [e for e in self.plan.routes if e.change != "none"]
+
+    def routes_of(self, ingress: str) -> list[Entry]:
+        """The routes of one Ingress (``namespace/name``)."""
+        return [e for e in self.plan.routes if e.item["ingress"] == ingress]
+
+    def environments(self) -> list[tuple[str, list[str], tuple[tuple[str, str], ...]]]:
+        """(namespace, workloads, variables) for each distinct Service environment of new pods."""
+        groups: dict[tuple[str, int], tuple[set[str], tuple[tuple[str, str], ...]]] = {}
+        for entry in self.plan.pods:
+            if entry.change != "create":
+                continue
+            pod = self.world.pods[(entry.item["namespace"], entry.item["name"])]
+            if pod.service_env is None:
+                continue
+            key = (pod.namespace, id(pod.service_env))
+            workloads, _ = groups.setdefault(key, (set(), pod.service_env.variables))
+            workloads.add(pod.workload or f"Pod/{pod.name}")
+        return sorted((ns, sorted(w), variables) for (ns, _), (w, variables) in groups.items())
+
+
+def location(source: Resource | None) -> str:
+    if source is None:
+        return ""
+    line, _ = source.locate()
+    return f"{source.file}:{line}"

@@ -1,0 +1,114 @@
+"""Making pods from a template, the way every workload controller does.
+
+ReplicaSets, StatefulSets, DaemonSets and Jobs all stamp pods out of a pod
+template; what differs is how many, their names and a few labels. The pods
+share their template's (defaulted, read-only) spec and the scheduler's
+reading of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, Iterable, Mapping
+
+from kubelint.model import FieldPath
+from kubelint.reconcile.apiserver import priority_classes
+from kubelint.reconcile.names import template_hash
+from kubelint.reconcile.podspec import requirements
+from kubelint.reconcile.world import ApiObject, Pod, PodRequirements, World
+
+TEMPLATE_SPEC: FieldPath = ("spec", "template", "spec")
+
+
+def scheduling_needs(world: World, spec: Mapping[str, Any], extra_tolerations: Iterable[Mapping[str, Any]] = ()) -> PodRequirements:
+    """The scheduler's reading of a template, computed once per template."""
+    extra = tuple(extra_tolerations)
+    key = ("requirements", id(spec), tuple(sorted(str(t) for t in extra)))
+    found = world.memo.get(key)
+    if found is None:
+        if "priority-classes" not in world.memo:
+            world.memo["priority-classes"] = priority_classes(world)
+        classes, default = world.memo["priority-classes"]
+        found = requirements(spec, classes, default)
+        if extra:
+            found = replace(found, tolerations=found.tolerations + extra)
+        world.memo[key] = (spec, found)  # keep spec alive so its id stays unique
+        return found
+    return found[1]
+
+
+def workload_of(controller: ApiObject) -> str:
+    """The top-level owner: a Deployment for its ReplicaSets, else the controller itself."""
+    return controller.owner or controller.ref
+
+
+def new_pod(
+    world: World,
+    controller: ApiObject,
+    name: str,
+    labels: dict[str, str],
+    spec: dict[str, Any],
+    spec_path: FieldPath = TEMPLATE_SPEC,
+    *,
+    name_simulated: bool = True,
+    hostname: str | None = None,
+    subdomain: str | None = None,
+    pin_to_node: str | None = None,
+    extra_tolerations: Iterable[Mapping[str, Any]] = (),
+) -> Pod:
+    """A pod of ``controller``; ``pin_to_node`` is a DaemonSet's node affinity to one node."""
+    needs = scheduling_needs(world, spec, extra_tolerations)
+    if pin_to_node is not None:
+        term = {"matchFields": [{"key": "metadata.name", "operator": "In", "values": [pin_to_node]}]}
+        needs = replace(needs, required_terms=(term,))
+    return Pod(
+        namespace=controller.namespace or "default",
+        name=name,
+        labels=labels,
+        spec=spec,
+        requirements=needs,
+        source=controller.source,
+        spec_path=spec_path,
+        created_round=world.rounds,
+        owner=controller.ref,
+        workload=workload_of(controller),
+        name_simulated=name_simulated,
+        hostname=hostname if hostname is not None else spec.get("hostname"),
+        subdomain=subdomain if subdomain is not None else spec.get("subdomain"),
+        node_name=spec.get("nodeName"),
+        target_node=pin_to_node,
+    )
+
+
+def owned_pods(world: World, controller: ApiObject, selector: Mapping[str, Any]) -> list[Pod]:
+    """The live pods ``controller`` owns, by name."""
+    namespace = controller.namespace or "default"
+    pods = (world.pods[(namespace, name)] for name in world.pod_index.select(namespace, selector))
+    return [pod for pod in pods if pod.owner == controller.ref and pod.deleted_by is None]
+
+
+class TakenNames:
+    """Pod names in use in a namespace, counting those a controller creates this round."""
+
+    def __init__(self, world: World, namespace: str) -> None:
+        self.world, self.namespace = world, namespace
+        self.pending: set[str] = set()
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.pending or (self.namespace, name) in self.world.pods
+
+    def take(self, name: str) -> str:
+        self.pending.add(name)
+        return name
+
+
+def controller_revision(world: World, controller: ApiObject) -> ApiObject:
+    """The ControllerRevision ``<name>-<hash>`` a StatefulSet or DaemonSet records its template in."""
+    key = ("revision", controller.key)
+    if key not in world.memo:
+        world.memo[key] = f"{controller.name}-{template_hash(controller.spec['template'])}"
+    name = world.memo[key]
+    data = {"apiVersion": "apps/v1", "kind": "ControllerRevision", "revision": 1,
+            "metadata": {"name": name, "namespace": controller.namespace}}
+    return ApiObject("ControllerRevision", "apps/v1", controller.namespace, name, data, controller.source,
+                     owner=controller.ref, simulated=frozenset({"metadata.name"}))

@@ -1,0 +1,265 @@
+"""Scheduler: put each new pod on a node with room for it (pkg/scheduler).
+
+Pods are taken in the scheduling queue's order (higher priority first, then
+older first; kubelint breaks ties by namespace and name). Each node goes
+through the default filter plugins in their order, and the first one that
+refuses gives the node's reason: TaintToleration ("node(s) had untolerated
+taint {key: value}"), NodeAffinity (nodeSelector and required node affinity;
+a DaemonSet pod is pinned to its node this way), NodePorts (hostPort
+clashes), NodeResourcesFit ("Insufficient cpu", "Too many pods"). Nodes that
+pass are scored by NodeResourcesFit's LeastAllocated strategy (free CPU and
+memory after placing the pod, counting 100m and 200Mi for containers that
+request nothing); the real scheduler picks at random among the best, kubelint
+takes the first by name. A pod that fits nowhere stays Pending with the
+scheduler's message: ``0/4 nodes are available: 1 node(s) had untolerated
+taint {node-role.kubernetes.io/control-plane: }, 3 Insufficient cpu.``
+
+Not simulated: preemption, inter-pod (anti-)affinity, topology spreading,
+volume topology; the plan lists pods that use them.
+
+A pod that names its node (``spec.nodeName``) skips the scheduler: the
+node's kubelet admits it with the same resource check, or fails it
+(``OutOfcpu``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Iterable, Iterator, Mapping
+
+from kubelint.model import FieldPath
+from kubelint.reconcile.loop import Patch, Write
+from kubelint.reconcile.profile import NodeProfile, Taint
+from kubelint.reconcile.world import Pod, PodRequirements, World
+
+UNSCHEDULABLE = "plan-pod-unschedulable"
+
+TAINT_REASON = "node(s) had untolerated taint {{{key}: {value}}}"
+AFFINITY_REASON = "node(s) didn't match Pod's node affinity/selector"
+PORTS_REASON = "node(s) didn't have free ports for the requested pod ports"
+
+
+@dataclass(slots=True)
+class NodeState:
+    """A node as the scheduler's cache sees it: what the pods bound to it take."""
+
+    node: NodeProfile
+    requested: dict[str, Fraction] = field(default_factory=dict)
+    pods: int = 0
+    scored_cpu: Fraction = Fraction(0)
+    scored_memory: Fraction = Fraction(0)
+    host_ports: set[tuple[str, str, int]] = field(default_factory=set)
+
+    def add(self, needs: PodRequirements) -> None:
+        self.pods += 1
+        for name, value in needs.requests.items():
+            self.requested[name] = self.requested.get(name, Fraction(0)) + value
+        self.scored_cpu += needs.scored[0]
+        self.scored_memory += needs.scored[1]
+        self.host_ports.update(needs.host_ports)
+
+
+def tolerates(toleration: Mapping[str, Any], taint: Taint) -> bool:
+    """v1.Toleration.ToleratesTaint."""
+    effect = toleration.get("effect") or ""
+    if effect and effect != taint.effect:
+        return False
+    key = toleration.get("key") or ""
+    if key and key != taint.key:
+        return False
+    operator = toleration.get("operator") or "Equal"
+    if operator == "Exists":
+        return True
+    return operator == "Equal" and (toleration.get("value") or "") == taint.value
+
+
+def untolerated_taint(node: NodeProfile, tolerations: Iterable[Mapping[str, Any]]) -> Taint | None:
+    """The first NoSchedule/NoExecute taint no toleration tolerates (FindMatchingUntoleratedTaint)."""
+    tolerations = tuple(tolerations)
+    for taint in node.taints:
+        if taint.effect in ("NoSchedule", "NoExecute") and not any(tolerates(t, taint) for t in tolerations):
+            return taint
+    return None
+
+
+def _requirement_matches(requirement: Mapping[str, Any], value: str | None) -> bool:
+    operator = requirement.get("operator")
+    values = [str(v) for v in requirement.get("values") or []]
+    if operator == "In":
+        return value is not None and value in values
+    if operator == "NotIn":
+        return value is None or value not in values
+    if operator == "Exists":
+        return value is not None
+    if operator == "DoesNotExist":
+        return value is None
+    if operator in ("Gt", "Lt") and value is not None and len(values) == 1:
+        try:
+            number, bound = int(value), int(values[0])
+        except ValueError:
+            return False
+        return number > bound if operator == "Gt" else number < bound
+    return False
+
+
+def _term_matches(term: Mapping[str, Any], node: NodeProfile) -> bool:
+    """A nodeSelectorTerm: all its requirements hold (an empty term matches nothing)."""
+    expressions = [e for e in term.get("matchExpressions") or [] if isinstance(e, dict)]
+    fields = [f for f in term.get("matchFields") or [] if isinstance(f, dict)]
+    if not expressions and not fields:
+        return False
+    return all(_requirement_matches(e, node.labels.get(e.get("key", ""))) for e in expressions) and all(
+        f.get("key") == "metadata.name" and _requirement_matches(f, node.name) for f in fields
+    )
+
+
+def matches_node_affinity(needs: PodRequirements, node: NodeProfile) -> bool:
+    """nodeSelector (every label equal) and required node affinity (any term)."""
+    if any(node.labels.get(key) != value for key, value in needs.node_selector.items()):
+        return False
+    return needs.required_terms is None or any(_term_matches(term, node) for term in needs.required_terms)
+
+
+def _fit_reasons(state: NodeState, needs: PodRequirements) -> list[str]:
+    """NodeResourcesFit: every resource the node lacks."""
+    allocatable = state.node.allocatable
+    reasons = []
+    if state.pods + 1 > allocatable.get("pods", Fraction(0)):
+        reasons.append("Too many pods")
+    for name in sorted(needs.requests):
+        if state.requested.get(name, Fraction(0)) + needs.requests[name] > allocatable.get(name, Fraction(0)):
+            reasons.append(f"Insufficient {name}")
+    return reasons
+
+
+def filter_node(state: NodeState, pod: Pod) -> list[str]:
+    """Why the node cannot take the pod (the first refusing filter's reasons), or nothing."""
+    needs = pod.requirements
+    taint = untolerated_taint(state.node, needs.tolerations)
+    if taint is not None:
+        return [TAINT_REASON.format(key=taint.key, value=taint.value)]
+    if not matches_node_affinity(needs, state.node):
+        return [AFFINITY_REASON]
+    if any(_port_clash(port, state.host_ports) for port in needs.host_ports):
+        return [PORTS_REASON]
+    return _fit_reasons(state, needs)
+
+
+def _port_clash(wanted: tuple[str, str, int], used: set[tuple[str, str, int]]) -> bool:
+    ip, protocol, port = wanted
+    return any(p == port and proto == protocol and (ip == other or "0.0.0.0" in (ip, other)) for other, proto, p in used)
+
+
+def _score(state: NodeState, needs: PodRequirements) -> Fraction:
+    """LeastAllocated: the mean over CPU and memory of the share left free, in 0..100."""
+    total = Fraction(0)
+    for capacity, used in (
+        (state.node.allocatable.get("cpu", Fraction(0)), state.scored_cpu + needs.scored[0]),
+        (state.node.allocatable.get("memory", Fraction(0)), state.scored_memory + needs.scored[1]),
+    ):
+        if capacity > 0 and used <= capacity:
+            total += (capacity - used) * 100 / capacity
+    return total / 2
+
+
+def unschedulable_message(node_count: int, reasons: Iterable[str]) -> str:
+    """FitError.Error(): ``0/N nodes are available: <count> <reason>, ...``, sorted."""
+    histogram = sorted(f"{count} {reason}" for reason, count in Counter(reasons).items())
+    return f"0/{node_count} nodes are available: {', '.join(histogram)}."
+
+
+def _cache(world: World) -> dict[str, NodeState]:
+    cache = world.memo.get("scheduler")
+    if cache is None:
+        cache = world.memo["scheduler"] = {node.name: NodeState(node) for node in world.profile.nodes}
+    return cache
+
+
+def _queue(world: World) -> list[Pod]:
+    waiting = [pod for pod in world.pods.values() if pod.node is None and pod.reason is None and pod.deleted_by is None and pod.phase == "Pending"]
+    pins = world.pins.pods
+    waiting.sort(key=lambda p: (p.key not in pins, -p.requirements.priority, p.created_round, p.namespace, p.name))
+    return waiting
+
+
+def _admit_named(nodes: dict[str, NodeState], pod: Pod) -> Patch:
+    """A pod that names its node: the kubelet there admits it or fails it."""
+    state = nodes.get(pod.node_name or "")
+    if state is None:
+        return Patch(pod, {"reason": f'its spec.nodeName "{pod.node_name}" is not a node of the cluster profile'})
+    lacking = _fit_reasons(state, pod.requirements)
+    if lacking:
+        resource = lacking[0].removeprefix("Insufficient ").replace("Too many pods", "pods")
+        return Patch(pod, {"phase": "Failed", "reason": f"OutOf{resource}: node {state.node.name} has no room; its kubelet rejects the pod"})
+    state.add(pod.requirements)
+    return Patch(pod, {"node": state.node.name})
+
+
+def sync(world: World) -> Iterator[Write]:
+    nodes = _cache(world)
+    for pod in _queue(world):
+        if pod.node_name is not None:
+            yield _admit_named(nodes, pod)
+            continue
+        pinned = world.pins.pods.get(pod.key)
+        reasons: list[str] = []
+        feasible: list[NodeState] = []
+        for state in nodes.values():
+            refused = filter_node(state, pod)
+            reasons.extend(refused)
+            if not refused:
+                feasible.append(state)
+        if not feasible:
+            yield Patch(pod, {"reason": unschedulable_message(len(nodes), reasons)})
+            continue
+        chosen = next((s for s in feasible if pinned and s.node.name == pinned[0]), None)
+        if chosen is None:
+            chosen = min(feasible, key=lambda s: (-_score(s, pod.requirements), s.node.name))
+        chosen.add(pod.requirements)
+        yield Patch(pod, {"node": chosen.node.name})
+
+
+def _path_for(pod: Pod, reason: str) -> FieldPath:
+    """The field to change: the request that does not fit, the nodeSelector, the tolerations."""
+    spec = pod.spec
+    for resource in ("cpu", "memory", "ephemeral-storage"):
+        if f"Insufficient {resource}" in reason or f"OutOf{resource}" in reason:
+            for index, container in enumerate(spec.get("containers") or []):
+                requests = (container.get("resources") or {}).get("requests") or {}
+                if resource in requests:
+                    return pod.spec_path + ("containers", index, "resources", "requests", resource)
+    if AFFINITY_REASON in reason:
+        for key in ("nodeSelector", "affinity"):
+            if key in spec:
+                return pod.spec_path + (key,)
+    if "untolerated taint" in reason and "tolerations" in spec:
+        return pod.spec_path + ("tolerations",)
+    return pod.spec_path
+
+
+def _cannot_run(pod: Pod) -> bool:
+    return pod.phase == "Failed" or (pod.node is None and pod.reason is not None)
+
+
+def problems(world: World) -> None:
+    """One finding per workload whose pods cannot run, at the field to change."""
+    stuck: dict[tuple[str, str], list[Pod]] = {}
+    totals: Counter[tuple[str, str]] = Counter()
+    for pod in sorted(world.pods.values(), key=lambda p: p.key):
+        if pod.deleted_by is not None:
+            continue
+        group = (pod.namespace, pod.workload or f"Pod/{pod.name}")
+        totals[group] += 1
+        if _cannot_run(pod):
+            stuck.setdefault(group, []).append(pod)
+    for (namespace, workload), pods in sorted(stuck.items()):
+        first = pods[0]
+        total = totals[(namespace, workload)]
+        kind, _, name = workload.partition("/")
+        count = f"{len(pods)} of {total} pods" if total > 1 else "its pod"
+        world.report(
+            UNSCHEDULABLE, first.source, _path_for(first, first.reason or ""),
+            f"{kind} {name}: {count} cannot run and stay{'s' if total == 1 else ''} {first.phase}: {first.reason}",
+        )
