@@ -11,6 +11,7 @@ huge pages) request exactly their limit.
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any, Iterator
 
 from kubelint.checks import Problem, RuleContext
@@ -57,6 +58,14 @@ def _sections(container: Container) -> Iterator[tuple[str, Any, tuple]]:
 
 
 def _quantity(value: Any) -> Fraction | None:
+    """The exact quantity, or None; the few distinct values of a run ("100m", "128Mi") are parsed once."""
+    if not isinstance(value, (str, int, float)):
+        return None
+    return _parsed_quantity(value)
+
+
+@lru_cache(maxsize=1024)
+def _parsed_quantity(value: str | int | float) -> Fraction | None:
     try:
         return parse_quantity(value)
     except QuantityError:
