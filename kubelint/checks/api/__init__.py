@@ -80,7 +80,10 @@ def suggest_name(value: str, *, max_length: int, letter_first: bool = False, dot
         if leading and leading.end() < len(text):
             text = text[leading.end() :] + "-" + leading.group().strip("-.")
     text = re.sub(r"\.[-.]*|-+\.", ".", text) if dots else text
-    return text[:max_length].strip("-.")
+    if len(text) > max_length:
+        text = text[:max_length]
+        text = text[: max(text.rfind("-"), text.rfind("."))] if "-" in text or "." in text else text
+    return text.strip("-.")
 
 
 def rename_hint(value: str, **rules: Any) -> str:
