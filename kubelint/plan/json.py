@@ -10,12 +10,14 @@ once per namespace rather than once per pod.
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 from typing import Any
 
 from kubelint import __version__
 from kubelint.plan import PlanReport
 from kubelint.plan.diff import Entry
 from kubelint.plan.layout import Layout
+from kubelint.quantity import format_bytes, format_cpu
 from kubelint.reconcile.allocators import address
 from kubelint.reconcile.profile import ClusterProfile
 
@@ -32,6 +34,15 @@ SIMULATED = {
 }
 
 
+def _quantity(name: str, value: Fraction) -> str:
+    """Quantities as people write them: ``4``, ``16Gi``, ``110``."""
+    if name == "cpu":
+        return format_cpu(value)
+    if name == "pods" or value.denominator != 1:
+        return str(value)
+    return format_bytes(value)
+
+
 def _cluster(profile: ClusterProfile) -> dict[str, Any]:
     version = profile.service_cidr.version
     low, high = profile.node_port_range
@@ -45,7 +56,7 @@ def _cluster(profile: ClusterProfile) -> dict[str, Any]:
                 "podCIDR": str(node.pod_cidr),
                 "labels": dict(sorted(node.labels.items())),
                 "taints": [{"key": t.key, "value": t.value, "effect": t.effect} for t in node.taints],
-                "allocatable": {name: str(value) for name, value in sorted(node.allocatable.items())},
+                "allocatable": {name: _quantity(name, value) for name, value in sorted(node.allocatable.items())},
             }
             for node in profile.nodes
         ],

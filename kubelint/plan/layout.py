@@ -17,7 +17,10 @@ from kubelint.plan.diff import Entry, Plan
 from kubelint.plan.views import Simulated
 from kubelint.reconcile.world import ApiObject, World
 
-WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod")
+KIND_ORDER = {kind: rank for rank, kind in enumerate(
+    ("Namespace", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod", "Service", "Ingress")
+)}
+"""Blocks are printed workloads first, then what routes to them; other kinds after, by name."""
 SYMBOLS = {"create": "+", "update": "~", "replace": "-/+", "delete": "-", "none": " "}
 RECORD_ORDER = {"A": 0, "AAAA": 0, "CNAME": 0, "SRV": 1, "PTR": 2}
 VERBS = {"create": "will be created", "update": "will be updated in place", "replace": "must be replaced", "delete": "will be destroyed"}
@@ -80,13 +83,15 @@ class Layout:
             if entry.item["owner"] and entry.item["kind"] not in ("Pod", "EndpointSlice"):
                 self._owned[(entry.item["namespace"] or "", entry.item["owner"])].append(entry)
         self._pods: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+        self._pod_entries = {(e.item["namespace"], e.item["name"]): e for e in plan.pods}
         for entry in plan.pods:
             if entry.change != "none":
                 self._pods[(entry.item["namespace"], entry.item["controller"] or f"Pod/{entry.item['name']}")].append(entry)
         self._slices: dict[tuple[str, str], list[Entry]] = defaultdict(list)
         for entry in visible:
-            if entry.item["kind"] == "EndpointSlice":
-                self._slices[(entry.item["namespace"], entry.item["owner"].split("/", 1)[1])].append(entry)
+            owner = entry.item["owner"] or ""
+            if entry.item["kind"] == "EndpointSlice" and owner.startswith("Service/"):
+                self._slices[(entry.item["namespace"], owner.split("/", 1)[1])].append(entry)
         self.dns_by_service: dict[tuple[str, str], list[Entry]] = defaultdict(list)
         self.pod_dns: list[Entry] = []
         for entry in plan.dns:
@@ -102,7 +107,7 @@ class Layout:
         self.endpoints = {(e.item["namespace"], e.item["service"]): e for e in plan.endpoints}
         self.services = {(e.item["namespace"], e.item["name"]): e for e in plan.services}
         self.top = [e for e in visible if e.item["owner"] is None and self._source(e) is not None and not self._adopted(e)]
-        self.top.sort(key=lambda e: (e.item["namespace"] or "", e.item["kind"], e.item["name"]))
+        self.top.sort(key=lambda e: (KIND_ORDER.get(e.item["kind"], len(KIND_ORDER)), e.item["kind"], e.item["namespace"] or "", e.item["name"]))
 
     def _record(self, entry: Entry) -> ApiObject | None:
         item = entry.item
@@ -157,17 +162,17 @@ class Layout:
 
     def environments(self) -> list[tuple[str, list[str], tuple[tuple[str, str], ...]]]:
         """(namespace, workloads, variables) for each distinct Service environment of new pods."""
-        groups: dict[tuple[str, int], tuple[set[str], tuple[tuple[str, str], ...]]] = {}
+        groups: dict[tuple[str, tuple[tuple[str, str], ...]], set[str]] = defaultdict(set)
         for entry in self.plan.pods:
             if entry.change != "create":
                 continue
             pod = self.world.pods[(entry.item["namespace"], entry.item["name"])]
-            if pod.service_env is None:
-                continue
-            key = (pod.namespace, id(pod.service_env))
-            workloads, _ = groups.setdefault(key, (set(), pod.service_env.variables))
-            workloads.add(pod.workload or f"Pod/{pod.name}")
-        return sorted((ns, sorted(w), variables) for (ns, _), (w, variables) in groups.items())
+            if pod.service_env is not None:
+                groups[(pod.namespace, pod.service_env.variables)].add(pod.workload or f"Pod/{pod.name}")
+        return sorted((namespace, sorted(workloads), variables) for (namespace, variables), workloads in groups.items())
+
+    def pod(self, namespace: str, name: str) -> Entry | None:
+        return self._pod_entries.get((namespace, name))
 
 
 def location(source: Resource | None) -> str:

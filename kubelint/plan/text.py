@@ -117,10 +117,10 @@ def _workload_detail(layout: Layout, block: Block) -> str:
     return "; ".join(parts)
 
 
-def _pod_line(out: Output, entry: Entry, indent: str, adopted: bool) -> None:
+def _pod_line(out: Output, entry: Entry, indent: str, adopted: bool, label: str = "Pod ") -> None:
     item = entry.item
     simulated = set(item["simulated"])
-    segments: list[Segment | str] = [_mark(entry, indent), "Pod ", sim(item["name"], "name" in simulated)]
+    segments: list[Segment | str] = [_mark(entry, indent), label, sim(item["name"], "name" in simulated)]
     if item["node"]:
         segments += ["  on ", sim(item["node"], True)]
     if item["ip"]:
@@ -138,8 +138,12 @@ def _pod_line(out: Output, entry: Entry, indent: str, adopted: bool) -> None:
 def _block(out: Output, layout: Layout, block: Block, indent: str, show: set[str]) -> None:
     entry = block.entry
     item = entry.item
-    name = sim(item["name"], "name" in item["simulated"])
     label = f"{item['kind']} {item['namespace']}/" if item["namespace"] else f"{item['kind']} "
+    pod = layout.pod(item["namespace"], item["name"]) if item["kind"] == "Pod" else None
+    if pod is not None:
+        _pod_line(out, pod, indent, False, label)
+        return
+    name = sim(item["name"], "name" in item["simulated"])
     detail = _workload_detail(layout, block)
     out.line(_mark(entry, indent), label, name, f": {detail}" if detail else "")
     for child in block.children:
@@ -169,7 +173,7 @@ def _ports(service: dict[str, Any]) -> list[Segment | str]:
         if port["nodePort"] is not None:
             segments += [":", sim(port["nodePort"], f"ports[{index}].nodePort" in service["simulated"])]
         segments.append(f"/{port['protocol']} -> {port['targetPort']}")
-    return segments or ["(none)"]
+    return segments
 
 
 def _service_block(out: Output, layout: Layout, entry: Entry, show: set[str]) -> None:
@@ -188,13 +192,14 @@ def _service_block(out: Output, layout: Layout, entry: Entry, show: set[str]) ->
         address = [f"{data['type']} ", sim(data["clusterIP"], "clusterIP" in simulated)]
     out.line(_mark(entry, "  "), f"Service {item['namespace']}/", item["name"], ": ", *address)
     inner = "  " + INDENT
-    out.line(f"{inner}ports       ", *_ports(data))
+    if data["ports"]:
+        out.line(f"{inner}ports       ", *_ports(data))
     if data["type"] == "LoadBalancer":
         if data["loadBalancer"]:
             out.line(f"{inner}external    ", sim(", ".join(data["loadBalancer"]), "loadBalancer" in simulated))
         else:
             out.line(f"{inner}external    <{data['loadBalancerNote'] or 'pending'}>")
-    if "endpoints" in show:
+    if "endpoints" in show and data["type"] != "ExternalName":
         _endpoint_lines(out, layout, key, inner)
     if "dns" in show:
         for index, record in enumerate(layout.dns_by_service.get(key, [])):
@@ -298,7 +303,8 @@ def build(report: PlanReport, show: Iterable[str]) -> Output:
         else:
             _block(out, layout, block, "  ", show)
     if "dns" in show and layout.pod_dns:
-        _heading(out, f"Pod DNS records: {len(layout.pod_dns)} A records <a-b-c-d>.<namespace>.pod.{layout.zone}. for the new pods' addresses")
+        count = len(layout.pod_dns)
+        _heading(out, f"Pod DNS records: {count} A record{'s' if count != 1 else ''} <a-b-c-d>.<namespace>.pod.{layout.zone}. for the new pods' addresses")
     if "routes" in show:
         _routes(out, layout)
     if "pods" in show:
