@@ -44,3 +44,15 @@ def test_bad_example_fires(rule, tmp_path: Path) -> None:
 def test_good_example_is_clean(rule, tmp_path: Path) -> None:
     findings = _run_example(rule, rule.doc["examples"]["good"], tmp_path)
     assert not findings, f"{rule.id}: the good example in {rule.file} fires: {findings[0].message}"
+
+
+@pytest.mark.parametrize("rule", EXAMPLE_RULES, ids=lambda rule: rule.id)
+def test_examples_are_readable_manifests(rule, tmp_path: Path) -> None:
+    """Only the YAML rules' bad examples may be broken YAML."""
+    for which in ("bad", "good"):
+        if which == "bad" and rule.category == "yaml":
+            continue
+        path = tmp_path / f"{which}.yaml"
+        path.write_text(rule.doc["examples"][which])
+        broken = [f for f in run_check([str(path)]).findings if f.rule.startswith("yaml-")]
+        assert not broken, f"{rule.id}: the {which} example is not valid YAML: {broken[0].message}"

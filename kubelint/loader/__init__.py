@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from kubelint.loader.discover import STDIN, Input, discover
+from kubelint.loader.sourcemap import SourceMap
 from kubelint.loader.text import DecodeProblem, decode
 from kubelint.loader.yamldoc import YamlDocument, YamlProblem, parse_stream
 from kubelint.model import Finding, Resource, Severity, format_path
@@ -143,15 +144,16 @@ def _collect_resources(document: YamlDocument, file: str, result: FileResult) ->
     result.resources.append(Resource(data, file, document.index, document.source_map, (), document.helm_source))
 
 
-def _json_error(text: str, file: str) -> Finding | None:
-    """JSON's own verdict on text that kubectl would decode as JSON.
+def _json_document(text: str, file: str) -> Any:
+    """JSON's own verdict on text that kubectl would decode as JSON: the
+    data, or a Finding saying why it is not JSON.
 
     kubectl reads a stream that starts with ``{`` with a JSON decoder, which
     refuses what YAML's flow style forgives (trailing commas, comments,
     unquoted keys).
     """
     try:
-        json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as error:
         before = text[: error.pos].rstrip()
         if before.endswith(",") and error.msg.startswith(("Expecting property name", "Expecting value")):
@@ -163,18 +165,27 @@ def _json_error(text: str, file: str) -> Finding | None:
         return Finding("yaml-syntax", Severity.ERROR, f"invalid JSON: {error.msg}", file, error.lineno, error.colno)
     except RecursionError:
         return None  # the YAML reader reports absurd nesting itself
-    return None
 
 
 def load_text(text: str, file: str) -> FileResult:
-    """Parse one file's text into resources and problems."""
+    """Parse one file's text into resources and problems.
+
+    JSON goes through the YAML reader too, for positions; should libyaml
+    refuse valid JSON (it rejects some escapes, such as surrogate pairs),
+    JSON's data is used with the document's start as the only position.
+    """
     result = FileResult(text=text)
+    json_data = None
     if text.lstrip().startswith("{") or file.lower().endswith(".json"):
-        error = _json_error(text, file)
-        if error is not None:
-            result.findings.append(error)
+        json_data = _json_document(text, file)
+        if isinstance(json_data, Finding):
+            result.findings.append(json_data)
             return result
-    for item in parse_stream(text):
+    items = list(parse_stream(text))
+    if json_data is not None and any(isinstance(item, YamlProblem) for item in items):
+        _resources_of(YamlDocument(0, json_data, SourceMap(), None), file, result)
+        return result
+    for item in items:
         if isinstance(item, YamlProblem):
             result.findings.append(_problem_finding(item, file, []))
         else:

@@ -278,3 +278,12 @@ def test_json_is_read_as_strictly_as_kubectl_reads_it() -> None:
     assert (finding.rule, finding.line, finding.column) == ("yaml-syntax", 3, 22)
     assert finding.message == "invalid JSON: a trailing comma before the closing bracket; remove it"
     assert result.resources == []
+
+
+def test_valid_json_that_libyaml_refuses_still_loads() -> None:
+    text = '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}, "data": {"a": "\\ud83d\\ude00"}}'
+    result = load_text(text, "x.json")
+    assert result.findings == []
+    [resource] = result.resources
+    assert resource.data["data"]["a"] == "\U0001f600"
+    assert resource.locate(("data", "a")) == (1, 1)
