@@ -24,17 +24,14 @@ from typing import Any, Iterable
 
 from kubelint import __version__
 from kubelint.datafiles import cache_dir, data_dir
+from kubelint.loader.datafile import DataFileError, check_schema, error_at, read_mapping
 from kubelint.model import Severity
 
 META_SCHEMA_FILE = "rule.schema.json"
 
 
-class RuleFileError(Exception):
-    """A rule file that cannot be used, with where it is wrong."""
-
-    def __init__(self, file: str, line: int, column: int, message: str) -> None:
-        super().__init__(f"{file}:{line}:{column}: {message}")
-        self.file, self.line, self.column, self.message = file, line, column, message
+RuleFileError = DataFileError
+"""A rule file that cannot be used (file, line, column, message)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,27 +83,13 @@ def _fingerprint(files: list[Path], builtin: bool) -> str:
 
 
 def _parse_rule_file(path: Path, builtin: bool) -> dict[str, Any]:
-    from kubelint.loader.yamldoc import YamlDocument, parse_stream
-
     display = str(path)
-    text = path.read_text(encoding="utf-8")
-    documents = list(parse_stream(text))
-    for item in documents:
-        if not isinstance(item, YamlDocument):
-            raise RuleFileError(display, item.line, item.column, item.message)
-    if len(documents) != 1 or not isinstance(documents[0].data, dict):
-        raise RuleFileError(display, 1, 1, "a rule file must hold exactly one YAML mapping")
-    document = documents[0]
-    data = document.data
-    for error in _meta_validator().iter_errors(data):
-        path_parts = tuple(error.instance_path)
-        line, column = document.source_map.locate(path_parts)
-        where = ".".join(str(part) for part in path_parts) or "the rule"
-        raise RuleFileError(display, line, column, f"{where}: {error.message}")
-    if not builtin and "python" in (data.get("check") or {}):
-        line, column = document.source_map.locate(("check", "python"), key=True)
-        raise RuleFileError(
-            display, line, column, "user rule files cannot run Python code; use a declarative check"
+    document = read_mapping(path.read_text(encoding="utf-8"), display, "a rule file")
+    check_schema(document, _meta_validator(), display)
+    data, source_map = document.data, document.source_map
+    if not builtin and "python" in data["check"]:
+        raise error_at(
+            display, source_map, ("check", "python"), "user rule files cannot run Python code; use a declarative check", key=True
         )
     if "declarative" in data["check"]:
         from kubelint.declarative import compile_check
@@ -114,12 +97,10 @@ def _parse_rule_file(path: Path, builtin: bool) -> dict[str, Any]:
         try:
             compile_check(data["check"]["declarative"], default_options(data.get("options") or {}))
         except (ValueError, KeyError) as error:
-            line, column = document.source_map.locate(("check", "declarative"), key=True)
             problem = f"unknown option {error}" if isinstance(error, KeyError) else str(error)
-            raise RuleFileError(display, line, column, f"check.declarative: {problem}") from None
+            raise error_at(display, source_map, ("check", "declarative"), f"check.declarative: {problem}", key=True) from None
     if data["id"] != path.stem:
-        line, column = document.source_map.locate(("id",))
-        raise RuleFileError(display, line, column, f'the rule id "{data["id"]}" must match the file name "{path.stem}"')
+        raise error_at(display, source_map, ("id",), f'the rule id "{data["id"]}" must match the file name "{path.stem}"')
     return data
 
 
