@@ -126,6 +126,22 @@ def _system_objects(world: World, pools: Pools) -> None:
     world.endpoints[kubernetes.key] = Endpoints("default", "kubernetes", (address,), managed=False)
 
 
+def _readable(world: World, resource: Resource) -> bool:
+    """apiVersion, kind and metadata as the API server needs them to even look at the object."""
+    if not (resource.kind and resource.api_version) or not isinstance(resource.data.get("metadata", {}), dict):
+        _skip(world, resource, ("metadata",), "it needs apiVersion, kind and a metadata mapping")
+        return False
+    for field in ("name", "generateName", "namespace"):
+        value = resource.metadata.get(field)
+        if value is not None and not isinstance(value, str):
+            _skip(world, resource, ("metadata", field), resource.type_error(("metadata", field), "string"))
+            return False
+    if not resource.metadata.get("name") and not resource.metadata.get("generateName"):
+        _skip(world, resource, ("metadata",), "it has neither metadata.name nor metadata.generateName")
+        return False
+    return True
+
+
 def _accepted(world: World, resources: list[Resource]) -> list[tuple[Resource, dict[str, Any], str]]:
     """Input objects the API server would create: (resource, defaulted data, name)."""
     profile = world.profile
@@ -134,7 +150,7 @@ def _accepted(world: World, resources: list[Resource]) -> list[tuple[Resource, d
     }
     taken: set[tuple[str, str, str]] = set()
     accepted = []
-    for resource in _unique(world, resources):
+    for resource in _unique(world, [r for r in resources if _readable(world, r)]):
         kind, api_version = resource.kind or "", resource.api_version or ""
         refusal = unserved(kind, api_version, world.kubernetes_version)
         if refusal is not None:

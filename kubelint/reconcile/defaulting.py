@@ -403,6 +403,26 @@ def _v1beta1_backend(backend: dict[str, Any]) -> dict[str, Any]:
     return converted
 
 
+def _check_backend(fields: Fields, backend: dict[str, Any], path: FieldPath) -> None:
+    """A backend names a Service and one of its ports (number or name), or a resource."""
+    service = fields.mapping(backend, "service", path, create=False)
+    resource = fields.mapping(backend, "resource", path, create=False)
+    if bool(service) == bool(resource):
+        raise Malformed(path, f"{_dotted(path)} needs exactly one of service or resource")
+    if resource:
+        for key in ("kind", "name"):
+            if not isinstance(resource.get(key), str):
+                raise fields.wrong(path + ("resource", key), "string")
+        return
+    if not isinstance(service.get("name"), str):
+        raise fields.wrong(path + ("service", "name"), "string")
+    port = fields.mapping(service, "port", path + ("service",), create=False)
+    number = fields.integer(port, "number", path + ("service", "port"), minimum=1)
+    name = fields.string(port, "name", path + ("service", "port"))
+    if (number is None) == (name is None):
+        raise Malformed(path + ("service", "port"), f"{_dotted(path + ('service', 'port'))} needs exactly one of number or name")
+
+
 def default_ingress(fields: Fields, data: dict[str, Any]) -> None:
     """Ingresses are read in the networking.k8s.io/v1 shape; v1beta1 ones are converted first."""
     spec = fields.mapping(data, "spec", ())
@@ -410,9 +430,10 @@ def default_ingress(fields: Fields, data: dict[str, Any]) -> None:
     if beta and "backend" in spec:
         spec["defaultBackend"] = spec.pop("backend")
     fields.string(spec, "ingressClassName", ("spec",))
-    if "defaultBackend" in spec:
+    if spec.get("defaultBackend") is not None:
         backend = fields.mapping(spec, "defaultBackend", ("spec",))
         spec["defaultBackend"] = _v1beta1_backend(backend) if beta else backend
+        _check_backend(fields, spec["defaultBackend"], ("spec", "defaultBackend"))
     for index, tls in enumerate(fields.sequence(spec, "tls", ("spec",))):
         hosts = tls.get("hosts")
         if hosts is not None and not (isinstance(hosts, list) and all(isinstance(h, str) for h in hosts)):
@@ -433,7 +454,7 @@ def default_ingress(fields: Fields, data: dict[str, Any]) -> None:
             fields.string(path_rule, "path", at, "/" if path_type == "ImplementationSpecific" else None)
             if path_rule.get("path") is None:
                 raise Malformed(at, f"{_dotted(at)}.path is required for pathType {path_type}")
-            fields.mapping(path_rule, "backend", at)
+            _check_backend(fields, fields.mapping(path_rule, "backend", at), at + ("backend",))
 
 
 DEFAULTERS: dict[str, Callable[[Fields, dict[str, Any]], None]] = {

@@ -200,6 +200,8 @@ class _Reader:
             raise self.fail(("podCIDR",), "podCIDR and serviceCIDR must be of the same IP family")
         mask = data.get("nodeCIDRMaskSize", 24 if pod_cidr.version == 4 else 64)
         if not pod_cidr.prefixlen <= mask <= pod_cidr.max_prefixlen - 2:
+            if "nodeCIDRMaskSize" not in data:
+                raise self.fail(("podCIDR",), f"{pod_cidr} is smaller than one /{mask} node slice: set nodeCIDRMaskSize")
             raise self.fail(("nodeCIDRMaskSize",), f"must be between {pod_cidr.prefixlen} and {pod_cidr.max_prefixlen - 2}")
         dns_ip = self.address(("dnsServiceIP",), data.get("dnsServiceIP", "10.96.0.10"))
         if dns_ip not in service_cidr or dns_ip in (service_cidr[0], service_cidr[-1], service_cidr[1]):
