@@ -99,10 +99,16 @@ def run_plan(paths: list[str], profile: ClusterProfile, options: Options | None 
 
 
 def render(report: PlanReport, format: str, **options: object) -> str:
-    """The plan in ``format`` (text, json, markdown); ``options``: color, show."""
+    """The plan in ``format`` (text, json, markdown); ``options``: color, show.
+
+    Rendering builds hundreds of thousands of small acyclic objects next to a
+    large world; with the cycle collector running, its passes over the whole
+    heap would make big plans superlinear.
+    """
     import importlib
 
-    return importlib.import_module(FORMATS[format]).render(report, **options)  # type: ignore[no-any-return]
+    with paused_gc():
+        return importlib.import_module(FORMATS[format]).render(report, **options)  # type: ignore[no-any-return]
 
 
 __all__ = ["Entry", "Plan", "PlanReport", "FORMATS", "SECTIONS", "plan", "plan_resources", "render", "run_plan"]

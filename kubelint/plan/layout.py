@@ -15,7 +15,7 @@ from typing import Any
 from kubelint.model import Resource
 from kubelint.plan.diff import Entry, Plan
 from kubelint.plan.views import Simulated
-from kubelint.reconcile.world import ApiObject, World
+from kubelint.reconcile.world import ApiObject, ServiceEnvironment, World
 
 KIND_ORDER = {kind: rank for rank, kind in enumerate(
     ("Namespace", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod", "Service", "Ingress")
@@ -104,6 +104,9 @@ class Layout:
                 self.pod_dns.append(entry)
         for records in self.dns_by_service.values():
             records.sort(key=lambda e: (RECORD_ORDER.get(e.item["type"], 9), e.item["name"], e.item["value"]))
+        self._routes: dict[str, list[Entry]] = defaultdict(list)
+        for entry in plan.routes:
+            self._routes[entry.item["ingress"]].append(entry)
         self.endpoints = {(e.item["namespace"], e.item["service"]): e for e in plan.endpoints}
         self.services = {(e.item["namespace"], e.item["name"]): e for e in plan.services}
         self.top = [e for e in visible if e.item["owner"] is None and self._source(e) is not None and not self._adopted(e)]
@@ -158,17 +161,20 @@ class Layout:
 
     def routes_of(self, ingress: str) -> list[Entry]:
         """The routes of one Ingress (``namespace/name``)."""
-        return [e for e in self.plan.routes if e.item["ingress"] == ingress]
+        return self._routes.get(ingress, [])
 
     def environments(self) -> list[tuple[str, list[str], tuple[tuple[str, str], ...]]]:
         """(namespace, workloads, variables) for each distinct Service environment of new pods."""
-        groups: dict[tuple[str, tuple[tuple[str, str], ...]], set[str]] = defaultdict(set)
+        shared: dict[int, tuple[ServiceEnvironment, set[str]]] = {}
         for entry in self.plan.pods:
             if entry.change != "create":
                 continue
             pod = self.world.pods[(entry.item["namespace"], entry.item["name"])]
             if pod.service_env is not None:
-                groups[(pod.namespace, pod.service_env.variables)].add(pod.workload or f"Pod/{pod.name}")
+                shared.setdefault(id(pod.service_env), (pod.service_env, set()))[1].add(pod.workload or f"Pod/{pod.name}")
+        groups: dict[tuple[str, tuple[tuple[str, str], ...]], set[str]] = defaultdict(set)
+        for environment, workloads in shared.values():
+            groups[(environment.namespace, environment.variables)] |= workloads
         return sorted((namespace, sorted(workloads), variables) for (namespace, variables), workloads in groups.items())
 
     def pod(self, namespace: str, name: str) -> Entry | None:

@@ -5,53 +5,64 @@ component-helpers' PodRequests: the containers' requests (a limit without a
 request counts as the request, as pod defaulting makes it), sidecars
 (init containers with ``restartPolicy: Always``) on top, at least as much as
 the largest ordinary init container needs while it runs, plus the pod
-overhead.
+overhead. Like the scheduler, it counts in integers: millicores for CPU
+(Quantity.MilliValue), whole units for the rest (Quantity.Value), both
+rounded up.
 """
 
 from __future__ import annotations
 
 from fractions import Fraction
+from math import ceil
 from typing import Any, Mapping
 
 from kubelint.quantity import parse_quantity
 from kubelint.reconcile.world import PodRequirements
 
 SYSTEM_PRIORITY_CLASSES = {"system-cluster-critical": 2_000_000_000, "system-node-critical": 2_000_001_000}
-DEFAULT_SCORED_CPU = Fraction(1, 10)
-DEFAULT_SCORED_MEMORY = Fraction(200 * 1024 * 1024)
+DEFAULT_SCORED_CPU = 100
+DEFAULT_SCORED_MEMORY = 200 * 1024 * 1024
 """schedutil.DefaultMilliCPURequest and DefaultMemoryRequest: what scoring counts for a container that requests nothing."""
 
 
-def _container_requests(container: Mapping[str, Any]) -> dict[str, Fraction]:
+def units(name: str, quantity: Fraction) -> int:
+    """A quantity in the scheduler's integer units: millicores for cpu, else whole units, rounded up."""
+    return ceil(quantity * 1000) if name == "cpu" else ceil(quantity)
+
+
+def _container_requests(container: Mapping[str, Any]) -> dict[str, int]:
     resources = container.get("resources") or {}
     limits = resources.get("limits") or {}
     requests = resources.get("requests") or {}
-    merged = {name: parse_quantity(value) for name, value in limits.items()}
-    merged.update((name, parse_quantity(value)) for name, value in requests.items())
+    merged = {name: units(name, parse_quantity(value)) for name, value in limits.items()}
+    merged.update((name, units(name, parse_quantity(value))) for name, value in requests.items())
     return merged
 
 
-def _add(total: dict[str, Fraction], extra: Mapping[str, Fraction]) -> dict[str, Fraction]:
+def _add(total: Mapping[str, int], extra: Mapping[str, int]) -> dict[str, int]:
     out = dict(total)
     for name, value in extra.items():
-        out[name] = out.get(name, Fraction(0)) + value
+        out[name] = out.get(name, 0) + value
     return out
 
 
-def _max(first: Mapping[str, Fraction], second: Mapping[str, Fraction]) -> dict[str, Fraction]:
+def _max(first: Mapping[str, int], second: Mapping[str, int]) -> dict[str, int]:
     out = dict(first)
     for name, value in second.items():
-        out[name] = max(out.get(name, Fraction(0)), value)
+        out[name] = max(out.get(name, 0), value)
     return out
 
 
-def pod_requests(spec: Mapping[str, Any]) -> dict[str, Fraction]:
-    """What the scheduler reserves on a node for this pod (not counting the pod slot)."""
-    total: dict[str, Fraction] = {}
-    for container in spec.get("containers") or []:
-        total = _add(total, _container_requests(container))
-    sidecars: dict[str, Fraction] = {}
-    init_peak: dict[str, Fraction] = {}
+def pod_requests(spec: Mapping[str, Any], containers: list[dict[str, int]]) -> dict[str, int]:
+    """What the scheduler reserves on a node for this pod (not counting the pod slot).
+
+    ``containers``: the requests of each of ``spec.containers``.
+    """
+    total: dict[str, int] = {}
+    for requests in containers:
+        total = _add(total, requests)
+    sidecars: dict[str, int] = {}
+    init_peak: dict[str, int] = {}
     for container in spec.get("initContainers") or []:
         requests = _container_requests(container)
         if container.get("restartPolicy") == "Always":
@@ -59,15 +70,14 @@ def pod_requests(spec: Mapping[str, Any]) -> dict[str, Fraction]:
         else:
             init_peak = _max(init_peak, _add(sidecars, requests))
     total = _max(_add(total, sidecars), init_peak)
-    overhead = {name: parse_quantity(value) for name, value in (spec.get("overhead") or {}).items()}
+    overhead = {name: units(name, parse_quantity(value)) for name, value in (spec.get("overhead") or {}).items()}
     return {name: value for name, value in _add(total, overhead).items() if value}
 
 
-def _scored(spec: Mapping[str, Any]) -> tuple[Fraction, Fraction]:
+def _scored(containers: list[dict[str, int]]) -> tuple[int, int]:
     """schedutil.GetNonzeroRequests summed over the containers."""
-    cpu = memory = Fraction(0)
-    for container in spec.get("containers") or []:
-        requests = _container_requests(container)
+    cpu = memory = 0
+    for requests in containers:
         cpu += requests.get("cpu") or DEFAULT_SCORED_CPU
         memory += requests.get("memory") or DEFAULT_SCORED_MEMORY
     return cpu, memory
@@ -108,9 +118,10 @@ def requirements(spec: Mapping[str, Any], priority_classes: Mapping[str, int], d
     if not isinstance(priority, int) or isinstance(priority, bool):
         name = spec.get("priorityClassName")
         priority = priority_classes.get(name, default_priority) if name else default_priority
+    containers = [_container_requests(container) for container in spec.get("containers") or []]
     return PodRequirements(
-        requests=pod_requests(spec),
-        scored=_scored(spec),
+        requests=dict(sorted(pod_requests(spec, containers).items())),
+        scored=_scored(containers),
         host_ports=_host_ports(spec),
         node_selector=spec.get("nodeSelector") or {},
         required_terms=_required_terms(spec),

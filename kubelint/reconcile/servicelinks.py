@@ -57,6 +57,7 @@ def environment(world: World, namespace: str, links: bool) -> ServiceEnvironment
             chosen[service.name] = service
     ordered = [chosen[name] for name in sorted(chosen)]
     env = ServiceEnvironment(
+        namespace,
         tuple(s.key for s in ordered),
         tuple(sorted(var for service in ordered for var in variables(service))),
     )

@@ -68,10 +68,10 @@ class ApiObject:
 class PodRequirements:
     """What the scheduler needs to know of a pod template, computed once per template."""
 
-    requests: Mapping[str, Any]
-    """Resource name -> Fraction, as the scheduler sums them (init containers, overhead)."""
-    scored: tuple[Any, Any]
-    """(cpu, memory) the scorer counts: 100m and 200Mi for containers that request none."""
+    requests: Mapping[str, int]
+    """Resource name -> amount in the scheduler's units (podspec.units), summed as it sums them."""
+    scored: tuple[int, int]
+    """(millicores, bytes) the scorer counts: 100m and 200Mi for containers that request none."""
     host_ports: tuple[tuple[str, str, int], ...]
     """(hostIP, protocol, hostPort) the pod binds on its node."""
     node_selector: Mapping[str, str]
@@ -127,6 +127,7 @@ class Pod:
 class ServiceEnvironment:
     """The ``{SVC}_SERVICE_HOST``-style variables the kubelet gives a pod at start."""
 
+    namespace: str
     services: tuple[NamespacedName, ...]
     variables: tuple[tuple[str, str], ...]
 

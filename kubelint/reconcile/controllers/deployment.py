@@ -62,6 +62,6 @@ def sync(world: World) -> Iterator[Write]:
             if deployment.note is None:
                 yield Patch(deployment, {"note": "paused: no ReplicaSet and no pods until it is resumed"})
             continue
-        replicaset = replicaset_for(deployment, template_hash_of(world, deployment))
-        if world.get("ReplicaSet", replicaset.namespace, replicaset.name) is None:
-            yield Put(replicaset)
+        hash_value = template_hash_of(world, deployment)
+        if world.get("ReplicaSet", deployment.namespace, f"{deployment.name}-{hash_value}") is None:
+            yield Put(replicaset_for(deployment, hash_value))

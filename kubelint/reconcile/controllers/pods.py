@@ -8,6 +8,7 @@ reading of it.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import replace
 from typing import Any, Iterable, Mapping
 
@@ -78,6 +79,30 @@ def new_pod(
         node_name=spec.get("nodeName"),
         target_node=pin_to_node,
     )
+
+
+def owned_counts(world: World) -> dict[tuple[str, str], int]:
+    """(namespace, ``Kind/name`` of the controller) -> how many live pods it owns, once a round."""
+    key = ("owned-counts", world.rounds)
+    counts = world.memo.get(key)
+    if counts is None:
+        counts = defaultdict(int)
+        for pod in world.pods.values():
+            if pod.owner is not None and pod.deleted_by is None:
+                counts[(pod.namespace, pod.owner)] += 1
+        world.memo[key] = counts
+    return counts
+
+
+def has_orphans(world: World, namespace: str) -> bool:
+    """Whether some bare pod of the namespace could still be adopted (checked once a round)."""
+    key = ("orphan-namespaces", world.rounds)
+    namespaces = world.memo.get(key)
+    if namespaces is None:
+        namespaces = world.memo[key] = {
+            pod.namespace for pod in world.pods.values() if pod.owner is None and pod.deleted_by is None
+        }
+    return namespace in namespaces
 
 
 def owned_pods(world: World, controller: ApiObject, selector: Mapping[str, Any]) -> list[Pod]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kubelint.reconcile.controllers.pods import TakenNames, new_pod, owned_pods, workload_of
+from kubelint.reconcile.controllers.pods import TakenNames, has_orphans, new_pod, owned_counts, workload_of
 from kubelint.reconcile.loop import Patch, Put, Write
 from kubelint.reconcile.names import generate_name
 from kubelint.reconcile.world import ApiObject, Pod, World
@@ -24,23 +24,26 @@ def orphans(world: World, replicaset: ApiObject) -> list[Pod]:
 
 
 def sync(world: World) -> Iterator[Write]:
+    counts = owned_counts(world)
     for replicaset in world.objects_of("ReplicaSet"):
         spec = replicaset.spec
+        namespace = replicaset.namespace or "default"
         wanted = spec["replicas"]
-        owned = owned_pods(world, replicaset, spec["selector"])
-        adopted = orphans(world, replicaset)
+        owned = counts[(namespace, replicaset.ref)]
+        adopted = orphans(world, replicaset) if has_orphans(world, namespace) else []
+        if owned >= wanted and not adopted:
+            continue
         workload = workload_of(replicaset)
-        keep = max(0, wanted - len(owned))
+        keep = max(0, wanted - owned)
         for pod in adopted[:keep]:
             yield Patch(pod, {"owner": replicaset.ref, "workload": workload})
         for pod in adopted[keep:]:
             yield Patch(pod, {"owner": replicaset.ref, "workload": workload, "deleted_by": replicaset.ref})
-        missing = wanted - len(owned) - len(adopted[:keep])
-        if missing <= 0:
+        have = owned + len(adopted[:keep])
+        if have >= wanted:
             continue
-        namespace = replicaset.namespace or "default"
         taken = TakenNames(world, namespace)
         template = spec["template"]
-        for number in range(len(owned) + len(adopted[:keep]), len(owned) + len(adopted[:keep]) + missing):
+        for number in range(have, wanted):
             name = taken.take(generate_name(f"{replicaset.name}-", taken, "ReplicaSet", replicaset.name, str(number)))
             yield Put(new_pod(world, replicaset, name, template["metadata"].get("labels") or {}, template["spec"]))

@@ -26,11 +26,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any, Iterable, Iterator, Mapping
 
 from kubelint.model import FieldPath
 from kubelint.reconcile.loop import Patch, Write
+from kubelint.reconcile.podspec import units
 from kubelint.reconcile.profile import NodeProfile, Taint
 from kubelint.reconcile.world import Pod, PodRequirements, World
 
@@ -46,16 +46,20 @@ class NodeState:
     """A node as the scheduler's cache sees it: what the pods bound to it take."""
 
     node: NodeProfile
-    requested: dict[str, Fraction] = field(default_factory=dict)
+    allocatable: dict[str, int] = field(default_factory=dict)
+    requested: dict[str, int] = field(default_factory=dict)
     pods: int = 0
-    scored_cpu: Fraction = Fraction(0)
-    scored_memory: Fraction = Fraction(0)
+    scored_cpu: int = 0
+    scored_memory: int = 0
     host_ports: set[tuple[str, str, int]] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.allocatable = {name: units(name, value) for name, value in self.node.allocatable.items()}
 
     def add(self, needs: PodRequirements) -> None:
         self.pods += 1
         for name, value in needs.requests.items():
-            self.requested[name] = self.requested.get(name, Fraction(0)) + value
+            self.requested[name] = self.requested.get(name, 0) + value
         self.scored_cpu += needs.scored[0]
         self.scored_memory += needs.scored[1]
         self.host_ports.update(needs.host_ports)
@@ -124,27 +128,53 @@ def matches_node_affinity(needs: PodRequirements, node: NodeProfile) -> bool:
 
 def _fit_reasons(state: NodeState, needs: PodRequirements) -> list[str]:
     """NodeResourcesFit: every resource the node lacks."""
-    allocatable = state.node.allocatable
+    allocatable = state.allocatable
     reasons = []
-    if state.pods + 1 > allocatable.get("pods", Fraction(0)):
+    if state.pods >= allocatable.get("pods", 0):
         reasons.append("Too many pods")
-    for name in sorted(needs.requests):
-        if state.requested.get(name, Fraction(0)) + needs.requests[name] > allocatable.get(name, Fraction(0)):
+    requested = state.requested
+    for name, value in needs.requests.items():
+        if requested.get(name, 0) + value > allocatable.get(name, 0):
             reasons.append(f"Insufficient {name}")
     return reasons
 
 
-def filter_node(state: NodeState, pod: Pod) -> list[str]:
-    """Why the node cannot take the pod (the first refusing filter's reasons), or nothing."""
-    needs = pod.requirements
+def _node_filters(state: NodeState, needs: PodRequirements) -> list[str]:
+    """TaintToleration and NodeAffinity: they depend on the node's labels and taints only."""
     taint = untolerated_taint(state.node, needs.tolerations)
     if taint is not None:
         return [TAINT_REASON.format(key=taint.key, value=taint.value)]
-    if not matches_node_affinity(needs, state.node):
-        return [AFFINITY_REASON]
-    if any(_port_clash(port, state.host_ports) for port in needs.host_ports):
+    return [] if matches_node_affinity(needs, state.node) else [AFFINITY_REASON]
+
+
+def _room_filters(state: NodeState, needs: PodRequirements) -> list[str]:
+    """NodePorts and NodeResourcesFit: they depend on what the node already runs."""
+    if needs.host_ports and any(_port_clash(port, state.host_ports) for port in needs.host_ports):
         return [PORTS_REASON]
     return _fit_reasons(state, needs)
+
+
+def filter_node(state: NodeState, pod: Pod) -> list[str]:
+    """Why the node cannot take the pod (the first refusing filter's reasons), or nothing."""
+    return _node_filters(state, pod.requirements) or _room_filters(state, pod.requirements)
+
+
+def _eligible(nodes: Iterable[NodeState], needs: PodRequirements, memo: dict[int, Any]) -> tuple[list[NodeState], list[str]]:
+    """The nodes whose labels and taints admit a template, and the other nodes' reasons.
+
+    Computed once per template: all its pods get the same answer.
+    """
+    found = memo.get(id(needs))
+    if found is None:
+        eligible, refused = [], []
+        for state in nodes:
+            reasons = _node_filters(state, needs)
+            if reasons:
+                refused.extend(reasons)
+            else:
+                eligible.append(state)
+        found = memo[id(needs)] = (sorted(eligible, key=lambda state: state.node.name), refused)
+    return found
 
 
 def _port_clash(wanted: tuple[str, str, int], used: set[tuple[str, str, int]]) -> bool:
@@ -152,16 +182,34 @@ def _port_clash(wanted: tuple[str, str, int], used: set[tuple[str, str, int]]) -
     return any(p == port and proto == protocol and (ip == other or "0.0.0.0" in (ip, other)) for other, proto, p in used)
 
 
-def _score(state: NodeState, needs: PodRequirements) -> Fraction:
-    """LeastAllocated: the mean over CPU and memory of the share left free, in 0..100."""
-    total = Fraction(0)
-    for capacity, used in (
-        (state.node.allocatable.get("cpu", Fraction(0)), state.scored_cpu + needs.scored[0]),
-        (state.node.allocatable.get("memory", Fraction(0)), state.scored_memory + needs.scored[1]),
-    ):
-        if capacity > 0 and used <= capacity:
-            total += (capacity - used) * 100 / capacity
-    return total / 2
+def _best(eligible: list[NodeState], needs: PodRequirements, pinned: str | None) -> NodeState | None:
+    """The node that fits and scores highest (the pinned one if it fits); None when none fits.
+
+    One pass doing NodePorts, NodeResourcesFit and LeastAllocated scoring,
+    ``(capacity - requested) * 100 / capacity`` for CPU and memory averaged,
+    in integers as the scheduler computes it. ``eligible`` is sorted by name,
+    so among equal scores the first name wins.
+    """
+    requests = tuple(needs.requests.items())
+    cpu, memory = needs.scored
+    best, best_score = None, -1
+    for state in eligible:
+        allocatable, requested = state.allocatable, state.requested
+        if state.pods >= allocatable.get("pods", 0):
+            continue
+        if any(requested.get(name, 0) + value > allocatable.get(name, 0) for name, value in requests):
+            continue
+        if needs.host_ports and any(_port_clash(port, state.host_ports) for port in needs.host_ports):
+            continue
+        if state.node.name == pinned:
+            return state
+        score = 0
+        for capacity, used in ((allocatable.get("cpu", 0), state.scored_cpu + cpu), (allocatable.get("memory", 0), state.scored_memory + memory)):
+            if 0 < capacity and used <= capacity:
+                score += (capacity - used) * 100 // capacity
+        if score > best_score:
+            best, best_score = state, score
+    return best
 
 
 def unschedulable_message(node_count: int, reasons: Iterable[str]) -> str:
@@ -199,25 +247,20 @@ def _admit_named(nodes: dict[str, NodeState], pod: Pod) -> Patch:
 
 def sync(world: World) -> Iterator[Write]:
     nodes = _cache(world)
+    memo: dict[int, Any] = world.memo.setdefault("scheduler-eligible", {})
     for pod in _queue(world):
         if pod.node_name is not None:
             yield _admit_named(nodes, pod)
             continue
+        needs = pod.requirements
+        eligible, refused_by_labels = _eligible(nodes.values(), needs, memo)
         pinned = world.pins.pods.get(pod.key)
-        reasons: list[str] = []
-        feasible: list[NodeState] = []
-        for state in nodes.values():
-            refused = filter_node(state, pod)
-            reasons.extend(refused)
-            if not refused:
-                feasible.append(state)
-        if not feasible:
+        chosen = _best(eligible, needs, pinned[0] if pinned else None)
+        if chosen is None:
+            reasons = list(refused_by_labels) + [reason for state in eligible for reason in _room_filters(state, needs)]
             yield Patch(pod, {"reason": unschedulable_message(len(nodes), reasons)})
             continue
-        chosen = next((s for s in feasible if pinned and s.node.name == pinned[0]), None)
-        if chosen is None:
-            chosen = min(feasible, key=lambda s: (-_score(s, pod.requirements), s.node.name))
-        chosen.add(pod.requirements)
+        chosen.add(needs)
         yield Patch(pod, {"node": chosen.node.name})
 
 
