@@ -194,3 +194,11 @@ def test_real_apps_plan_without_internal_errors(app_name: str) -> None:
     assert not [f for f in report.findings if f.rule == "internal-error"]
     assert report.plan.world.pods and all(p.phase == "Running" for p in report.plan.world.pods.values() if p.deleted_by is None)
     _validator().validate(json.loads(render(report, "json")))
+
+
+def test_the_readme_shows_a_real_plan() -> None:
+    readme = (ROOT / "README.md").read_text()
+    command = "$ kubelint plan fixtures/seeds/004-alpaca-prod.yaml\n"
+    shown = readme.split(command, 1)[1].split("```", 1)[0]
+    result = runner.invoke(app, ["plan", "fixtures/seeds/004-alpaca-prod.yaml", "--no-color"])
+    assert result.exit_code == 0 and result.output == shown
