@@ -36,10 +36,9 @@ def _pods(layout: Layout, blocks: list[Block]) -> list[str]:
     rows = []
 
     def walk(block: Block) -> None:
-        item = block.entry.item
-        owner = f"{item['kind']} {item['namespace']}/{item['name']}"
         for pod in block.pods:
             p = pod.item
+            owner = (p["owner"] or f"Pod/{p['name']}").replace("/", f" {p['namespace']}/", 1)
             rows.append((SYMBOLS[pod.change], _cell(owner), _sim(p["name"], "name" in p["simulated"]),
                          _sim(p["node"], True), _sim(p["ip"], "ip" in p["simulated"]), _cell(pod_status(p))))
         for child in block.children:
@@ -47,6 +46,9 @@ def _pods(layout: Layout, blocks: list[Block]) -> list[str]:
 
     for block in blocks:
         walk(block)
+        pod = layout.pod(block.entry.item["namespace"], block.entry.item["name"]) if block.entry.item["kind"] == "Pod" else None
+        if pod is not None:
+            walk(Block(block.entry, block.source, block.record, [], [pod]))
     return _table(("", "workload", "pod", "node", "IP", "status"), rows) if rows else []
 
 
