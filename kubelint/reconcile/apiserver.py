@@ -339,15 +339,24 @@ def priority_classes(world: World) -> tuple[dict[str, int], int]:
     return values, default
 
 
+def _controller_of(metadata: dict[str, Any]) -> str | None:
+    """``Kind/name`` of the ownerReference marked controller: a pod that has one is no orphan."""
+    for reference in metadata.get("ownerReferences") or []:
+        if isinstance(reference, dict) and reference.get("controller") is True:
+            return f"{reference.get('kind')}/{reference.get('name')}"
+    return None
+
+
 def _admit_pods(world: World, entries: list[tuple[Resource, dict[str, Any]]]) -> None:
     classes, default = priority_classes(world)
     for resource, data in entries:
         spec = data["spec"]
         metadata = data["metadata"]
+        controller = _controller_of(metadata)
         pod = Pod(
             metadata["namespace"], metadata["name"], metadata.get("labels") or {}, spec,
             requirements(spec, classes, default), resource, ("spec",), created_round=0,
-            name_simulated=not resource.metadata.get("name"),
+            owner=controller, workload=controller, name_simulated=not resource.metadata.get("name"),
             hostname=spec.get("hostname"), subdomain=spec.get("subdomain"), node_name=spec.get("nodeName"),
         )
         world.pods[pod.key] = pod

@@ -69,9 +69,7 @@ def test_a_replicaset_adopts_orphans_and_deletes_the_extra_ones() -> None:
 
 
 def test_a_deployments_replicaset_does_not_adopt_bare_pods() -> None:
-    world = world_of(BARE.format(name="manual") + "---\n" + deployment("kuard").replace("app: kuard", "app: kuard"))
-    text = BARE.format(name="manual") + "---\n" + deployment("kuard")
-    world = world_of(text)
+    world = world_of(BARE.format(name="manual") + "---\n" + deployment("kuard"))
     assert world.pods[("default", "manual")].owner is None  # the selector carries pod-template-hash
 
 
@@ -184,3 +182,10 @@ def test_cronjobs_create_nothing_and_say_when_they_first_run() -> None:
     broken = world_of(CRON.format(schedule="0 0 * * * *", zone=""))
     [(rule, problem)] = broken.problems
     assert rule == "plan-object-skipped" and "expected exactly 5 fields" in problem.message and problem.path == ("spec", "schedule")
+
+
+def test_a_pod_with_a_controller_is_no_orphan() -> None:
+    owned = BARE.format(name="taken").replace("spec:", "  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: other, controller: true, uid: x}]\nspec:", 1)
+    world = world_of(owned + "---\n" + REPLICASET.format(replicas=1))
+    assert world.pods[("default", "taken")].owner == "ReplicaSet/other"
+    assert len(world.pods) == 2
