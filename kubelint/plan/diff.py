@@ -23,9 +23,6 @@ from kubelint.plan import views
 from kubelint.plan.views import Item
 from kubelint.reconcile.world import World
 
-CHANGES = ("create", "update", "replace", "delete", "none")
-
-
 @dataclass(frozen=True, slots=True)
 class Entry:
     change: str

@@ -17,8 +17,6 @@ from kubelint.reconcile.world import DnsRecord, Endpoints, Pod, Route, Service, 
 
 Item = dict[str, Any]
 
-OBJECT_VERSIONS = {"Pod": "v1", "Service": "v1", "Endpoints": "v1", "EndpointSlice": "discovery.k8s.io/v1"}
-
 
 def object_key(item: Item) -> tuple[str, str, str]:
     return (item["kind"], item.get("namespace") or "", item["name"])

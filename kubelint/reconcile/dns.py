@@ -43,7 +43,7 @@ def _dashed(ip: str) -> str:
     return ip.replace(".", "-").replace(":", "-")
 
 
-def _srv(records: list[tuple[str, int, str]], owner: str, source: Resource | None) -> list[DnsRecord]:
+def _srv(records: list[tuple[str, int, str]], owner: str) -> list[DnsRecord]:
     """(name, port, target) triples -> SRV records, weight shared within each name."""
     by_name: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for name, port, target in records:
@@ -51,7 +51,7 @@ def _srv(records: list[tuple[str, int, str]], owner: str, source: Resource | Non
     out = []
     for name, answers in by_name.items():
         weight = 100 // len(answers)
-        out.extend(DnsRecord(name, "SRV", f"0 {weight} {port} {target}", owner, source) for port, target in answers)
+        out.extend(DnsRecord(name, "SRV", f"0 {weight} {port} {target}", owner) for port, target in answers)
     return out
 
 
@@ -59,11 +59,11 @@ def _cluster_ip_records(service: Service, fqdn: str) -> list[DnsRecord]:
     owner = f"Service {service.namespace}/{service.name}"
     ip = service.cluster_ip or ""
     out = [
-        DnsRecord(fqdn, _address_type(ip), ip, owner, service.source),
-        DnsRecord(_ptr(ip), "PTR", fqdn, owner, service.source),
+        DnsRecord(fqdn, _address_type(ip), ip, owner),
+        DnsRecord(_ptr(ip), "PTR", fqdn, owner),
     ]
     named = [(f"_{p.name}._{p.protocol.lower()}.{fqdn}", p.port, fqdn) for p in service.ports if p.name]
-    return out + _srv(named, owner, service.source)
+    return out + _srv(named, owner)
 
 
 def _headless_records(world: World, service: Service, fqdn: str) -> list[DnsRecord]:
@@ -79,12 +79,12 @@ def _headless_records(world: World, service: Service, fqdn: str) -> list[DnsReco
         if (address.ip, hostname) not in seen:
             seen.add((address.ip, hostname))
             claimant = f"Pod {service.namespace}/{address.pod}" if address.hostname and address.pod else owner
-            out.append(DnsRecord(fqdn, _address_type(address.ip), address.ip, owner, service.source))
-            out.append(DnsRecord(target, _address_type(address.ip), address.ip, claimant, service.source))
-            out.append(DnsRecord(_ptr(address.ip), "PTR", target, claimant, service.source))
+            out.append(DnsRecord(fqdn, _address_type(address.ip), address.ip, owner))
+            out.append(DnsRecord(target, _address_type(address.ip), address.ip, claimant))
+            out.append(DnsRecord(_ptr(address.ip), "PTR", target, claimant))
         if address.port_name and address.port is not None:
             srv.append((f"_{address.port_name}._{(address.protocol or 'TCP').lower()}.{fqdn}", address.port, target))
-    return out + _srv(srv, owner, service.source)
+    return out + _srv(srv, owner)
 
 
 def records(world: World) -> list[DnsRecord]:
@@ -94,14 +94,14 @@ def records(world: World) -> list[DnsRecord]:
         fqdn = f"{service.name}.{service.namespace}.svc.{zone}."
         if service.type == "ExternalName":
             target = (service.external_name or "").rstrip(".") + "."
-            out.append(DnsRecord(fqdn, "CNAME", target, f"Service {service.namespace}/{service.name}", service.source))
+            out.append(DnsRecord(fqdn, "CNAME", target, f"Service {service.namespace}/{service.name}"))
         elif service.headless:
             out.extend(_headless_records(world, service, fqdn))
         elif service.cluster_ip:
             out.extend(_cluster_ip_records(service, fqdn))
     for pod in world.pods.values():
         if pod.ip and pod.phase == "Running" and ":" not in pod.ip and pod.spec.get("hostNetwork") is not True:
-            out.append(DnsRecord(f"{_dashed(pod.ip)}.{pod.namespace}.pod.{zone}.", "A", pod.ip, f"Pod {pod.namespace}/{pod.name}", pod.source))
+            out.append(DnsRecord(f"{_dashed(pod.ip)}.{pod.namespace}.pod.{zone}.", "A", pod.ip, f"Pod {pod.namespace}/{pod.name}"))
     return sorted(set(out), key=lambda r: (r.name, r.type, r.value))
 
 
@@ -112,7 +112,7 @@ def _claim_path(world: World, owner: str) -> tuple[Resource | None, FieldPath]:
     if kind == "Pod":
         pod = world.pods.get((namespace, name))
         if pod is not None:
-            return pod.source, pod.spec_path + ("hostname",) if "hostname" in pod.spec else pod.spec_path
+            return pod.source, (pod.spec_path + ("hostname",) if "hostname" in pod.spec else pod.spec_path)
     service = world.services.get((namespace, name))
     return (service.source if service else None), ("metadata", "name")
 

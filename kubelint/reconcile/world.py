@@ -172,10 +172,6 @@ class Service:
     def headless(self) -> bool:
         return self.cluster_ip == "None"
 
-    @property
-    def fqdn_labels(self) -> str:
-        return f"{self.name}.{self.namespace}.svc"
-
 
 @dataclass(frozen=True, slots=True)
 class EndpointAddress:
@@ -229,7 +225,6 @@ class DnsRecord:
     value: str
     owner: str
     """What claims the name: ``Service ns/name`` or ``Pod ns/name``."""
-    source: Resource | None = None
 
 
 @dataclass(frozen=True, slots=True)
