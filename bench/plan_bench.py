@@ -6,9 +6,11 @@ files of 100 documents, for N = 1,000 and N = 2,000, and times the whole
 plan in-process: loading, shape check, reconciling (base and new world),
 diffing, and rendering the text and JSON plans. The cluster is the same for
 both sizes (30 nodes of 32 CPU, 128Gi and 250 pods), so twice the input is
-twice the pods on the same nodes. A small plan first warms up imports and
-caches; each size is the best of ``--runs``. "plan" is loading to diff,
-"total" adds the text and the JSON rendering (the CLI renders one of them).
+twice the pods on the same nodes. Each size is measured in a fresh process
+(as the CLI runs), after a small plan warms up imports and caches; the best
+of ``--runs`` counts. "plan" is loading to diff;
+"plan+text" is what ``kubelint plan`` does (the targets apply to it); the
+JSON rendering is timed apart.
 
 Targets (issue 6): 1x under 3 s; 2x under 2.3 times the 1x time.
 """
@@ -17,6 +19,8 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
+import subprocess
 import sys
 import tempfile
 import time
@@ -127,7 +131,7 @@ def measure(corpus: Path, profile_file: Path, runs: int) -> dict[str, float]:
     profile = load_profile(profile_file)
     best: dict[str, float] = {}
     for _ in range(runs):
-        gc.collect()
+        gc.collect()  # the last run's plan is gone: one plan in memory at a time, as in the CLI
         start = time.perf_counter()
         report = run_plan([str(corpus)], profile)
         planned = time.perf_counter()
@@ -135,17 +139,31 @@ def measure(corpus: Path, profile_file: Path, runs: int) -> dict[str, float]:
         text = time.perf_counter()
         render(report, "json")
         done = time.perf_counter()
-        for key, value in (("plan", planned - start), ("text", text - planned), ("json", done - text), ("total", done - start)):
+        for key, value in (("plan", planned - start), ("text", text - planned), ("json", done - text), ("total", text - start)):
             best[key] = min(best.get(key, value), value)
-    world = report.plan.world
-    best["pods"] = len(world.pods)
-    best["running"] = sum(1 for p in world.pods.values() if p.phase == "Running")
-    best["routes"] = len(world.routes)
-    best["findings"] = len(report.findings)
-    return best
+        world = report.plan.world
+        counts = {
+            "pods": len(world.pods),
+            "running": sum(1 for p in world.pods.values() if p.phase == "Running"),
+            "routes": len(world.routes),
+            "findings": len(report.findings),
+        }
+        del report, world
+    return best | counts
+
+
+def measure_in_a_fresh_process(corpus: Path, profile_file: Path, runs: int) -> dict[str, float]:
+    """Each size gets its own interpreter: a heap left over from the other size would skew it."""
+    command = [sys.executable, __file__, "--measure", str(corpus), str(profile_file), str(runs)]
+    return json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
 
 
 def main() -> None:
+    if len(sys.argv) == 5 and sys.argv[1] == "--measure":
+        corpus, profile_file, runs = Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
+        measure(write_corpus(corpus.parent / "warm-up", 50), profile_file, 1)  # imports, rule catalog, caches
+        print(json.dumps(measure(corpus, profile_file, runs)))
+        return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3, help="best of N runs (default 3)")
     parser.add_argument("--size", type=int, default=1000, help="Deployments at 1x (default 1000)")
@@ -154,21 +172,20 @@ def main() -> None:
         root = Path(scratch)
         profile_file = root / "cluster.yaml"
         profile_file.write_text(PROFILE)
-        measure(write_corpus(root / "warm-up", 50), profile_file, 1)  # imports, rule catalog, caches
-        results = {}
-        for scale in (1, 2):
-            corpus = write_corpus(root / f"x{scale}", arguments.size * scale)
-            results[scale] = measure(corpus, profile_file, arguments.runs)
-    print(f"{'input':<34} {'plan s':>7} {'text s':>7} {'json s':>7} {'total s':>8}  pods (running)  routes  findings")
+        results = {
+            scale: measure_in_a_fresh_process(write_corpus(root / f"x{scale}", arguments.size * scale), profile_file, arguments.runs)
+            for scale in (1, 2)
+        }
+    print(f"{'input':<34} {'plan s':>7} {'text s':>7} {'plan+text s':>12} {'json s':>7}  pods (running)  routes  findings")
     for scale, result in results.items():
         size = arguments.size * scale
         label = f"{scale}x: {size} Deploy, {size} Svc, {size // 5} Ing"
         print(
-            f"{label:<34} {result['plan']:>7.2f} {result['text']:>7.2f} {result['json']:>7.2f} {result['total']:>8.2f}"
+            f"{label:<34} {result['plan']:>7.2f} {result['text']:>7.2f} {result['total']:>12.2f} {result['json']:>7.2f}"
             f"  {int(result['pods'])} ({int(result['running'])})  {int(result['routes']):>6}  {int(result['findings']):>8}"
         )
     ratio = results[2]["total"] / results[1]["total"]
-    print(f"2x / 1x: {ratio:.2f} (target under 2.3); 1x total {results[1]['total']:.2f} s (target under 3 s)")
+    print(f"plan+text: 1x {results[1]['total']:.2f} s (target under 3 s); 2x / 1x {ratio:.2f} (target under 2.3)")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,9 @@ Controller = Callable[[World], Iterable["Write"]]
 
 MAX_ROUNDS = 100_000
 
+ENDPOINT_BLIND = frozenset({"node", "reason", "owner", "workload"})
+"""Pod fields no Endpoints object depends on: a new pod, or one just bound to a node, has no address yet."""
+
 
 @dataclass(frozen=True, slots=True)
 class Put:
@@ -72,7 +75,9 @@ def apply(world: World, writes: list[Write]) -> None:
         if already and ("*" in already or "*" in names or already & names):
             raise ConflictingWrites(f"two controllers wrote {write.record!r} in one round")
         already |= names
-        if isinstance(write.record, (Pod, Service)):
+        if isinstance(write.record, Service) or (
+            isinstance(write, Patch) and isinstance(write.record, Pod) and not ENDPOINT_BLIND.issuperset(write.fields)
+        ):
             touched.add(write.record.namespace)
     for write in writes:
         table, key = _table(world, write.record)

@@ -268,7 +268,8 @@ class World:
     """The current round; once settled, how many the controllers needed (a round is a tick of time)."""
     pod_index: PodIndex = field(default_factory=PodIndex)
     touched_namespaces: set[str] = field(default_factory=set)
-    """Namespaces whose pods or Services changed in the last round (what the endpoint controllers revisit)."""
+    """Namespaces whose Services, or pods' addresses and readiness, changed in the last round:
+    what the endpoint controllers revisit."""
     memo: dict[Any, Any] = field(default_factory=dict)
     """Controllers' private caches (template hashes, the scheduler's view of each node...)."""
 

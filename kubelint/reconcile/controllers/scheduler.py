@@ -52,9 +52,15 @@ class NodeState:
     scored_cpu: int = 0
     scored_memory: int = 0
     host_ports: set[tuple[str, str, int]] = field(default_factory=set)
+    max_pods: int = 0
+    cpu_capacity: int = 0
+    memory_capacity: int = 0
 
     def __post_init__(self) -> None:
         self.allocatable = {name: units(name, value) for name, value in self.node.allocatable.items()}
+        self.max_pods = self.allocatable.get("pods", 0)
+        self.cpu_capacity = self.allocatable.get("cpu", 0)
+        self.memory_capacity = self.allocatable.get("memory", 0)
 
     def add(self, needs: PodRequirements) -> None:
         self.pods += 1
@@ -188,27 +194,33 @@ def _best(eligible: list[NodeState], needs: PodRequirements, pinned: str | None)
     One pass doing NodePorts, NodeResourcesFit and LeastAllocated scoring,
     ``(capacity - requested) * 100 / capacity`` for CPU and memory averaged,
     in integers as the scheduler computes it. ``eligible`` is sorted by name,
-    so among equal scores the first name wins.
+    so among equal scores the first name wins. (The hot loop of a plan: it
+    runs once per pod and node, hence the plain loops.)
     """
     requests = tuple(needs.requests.items())
     cpu, memory = needs.scored
     best, best_score = None, -1
     for state in eligible:
         allocatable, requested = state.allocatable, state.requested
-        if state.pods >= allocatable.get("pods", 0):
+        if state.pods >= state.max_pods:
             continue
-        if any(requested.get(name, 0) + value > allocatable.get(name, 0) for name, value in requests):
-            continue
-        if needs.host_ports and any(_port_clash(port, state.host_ports) for port in needs.host_ports):
-            continue
-        if state.node.name == pinned:
-            return state
-        score = 0
-        for capacity, used in ((allocatable.get("cpu", 0), state.scored_cpu + cpu), (allocatable.get("memory", 0), state.scored_memory + memory)):
-            if 0 < capacity and used <= capacity:
-                score += (capacity - used) * 100 // capacity
-        if score > best_score:
-            best, best_score = state, score
+        for name, value in requests:
+            if requested.get(name, 0) + value > allocatable.get(name, 0):
+                break
+        else:
+            if needs.host_ports and any(_port_clash(port, state.host_ports) for port in needs.host_ports):
+                continue
+            if state.node.name == pinned:
+                return state
+            score = 0
+            used = state.scored_cpu + cpu
+            if 0 < state.cpu_capacity and used <= state.cpu_capacity:
+                score += (state.cpu_capacity - used) * 100 // state.cpu_capacity
+            used = state.scored_memory + memory
+            if 0 < state.memory_capacity and used <= state.memory_capacity:
+                score += (state.memory_capacity - used) * 100 // state.memory_capacity
+            if score > best_score:
+                best, best_score = state, score
     return best
 
 
