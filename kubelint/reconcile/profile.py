@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
+from kubelint.loader.datafile import DataFileError, check_schema, error_at, read_mapping
 from kubelint.model import FieldPath, format_path
 from kubelint.quantity import QuantityError, parse_quantity
 
@@ -32,12 +33,8 @@ FIRST_NODE_ADDRESS = ipaddress.ip_address("172.18.0.2")
 """Where default node addresses start (kind's Docker network does the same)."""
 
 
-class ProfileError(ValueError):
-    """A cluster profile that cannot be used; the message starts with ``file:line:column:``."""
-
-
-def _error(file: str, line: int, column: int, message: str) -> ProfileError:
-    return ProfileError(f"{file}:{line}:{column}: {message}")
+ProfileError = DataFileError
+"""A cluster profile that cannot be used: file, line, column and what is wrong."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,9 +110,8 @@ class _Reader:
         self.file, self.data, self.source_map = file, data, source_map
 
     def fail(self, path: FieldPath, message: str) -> ProfileError:
-        line, column = self.source_map.locate(path)
         where = format_path(path)
-        return _error(self.file, line, column, f"{where}: {message}" if where else message)
+        return error_at(self.file, self.source_map, path, f"{where}: {message}" if where else message)
 
     def network(self, path: FieldPath, text: str) -> IPNetwork:
         try:
@@ -266,21 +262,9 @@ def _validator() -> Any:
 
 def parse_profile(text: str, file: str) -> ClusterProfile:
     """A profile from YAML text; ``file`` is how errors name it."""
-    from kubelint.loader.yamldoc import YamlDocument, parse_stream
-
-    documents = list(parse_stream(text))
-    for item in documents:
-        if not isinstance(item, YamlDocument):
-            raise _error(file, item.line, item.column, item.message)
-    if len(documents) != 1 or not isinstance(documents[0].data, dict):
-        raise _error(file, 1, 1, "a cluster profile must be one YAML mapping with a nodes: list")
-    document = documents[0]
-    for problem in document.problems:
-        raise _error(file, problem.line, problem.column, problem.message)
-    reader = _Reader(file, document.data, document.source_map)
-    for error in _validator().iter_errors(document.data):
-        raise reader.fail(tuple(error.instance_path), error.message)
-    return reader.profile()
+    document = read_mapping(text, file, "a cluster profile")
+    check_schema(document, _validator(), file)
+    return _Reader(file, document.data, document.source_map).profile()
 
 
 def load_profile(path: str | Path) -> ClusterProfile:
@@ -288,7 +272,7 @@ def load_profile(path: str | Path) -> ClusterProfile:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise _error(str(path), 1, 1, f"cannot read the cluster profile: {getattr(error, 'strerror', None) or error}") from None
+        raise ProfileError(str(path), 1, 1, f"cannot read the cluster profile: {getattr(error, 'strerror', None) or error}") from None
     return parse_profile(text, str(path))
 
 
