@@ -110,6 +110,31 @@ KubernetesVersionOption = Annotated[
     Optional[str],
     typer.Option("--kubernetes-version", "-k", help="Kubernetes version to check against, e.g. 1.30."),
 ]
+DefaultNamespaceOption = Annotated[
+    str,
+    typer.Option("--default-namespace", metavar="NAMESPACE", help="Namespace of objects that name none (kubectl's -n)."),
+]
+
+
+def _read_baseline(path: Path):  # type: ignore[no-untyped-def]
+    from kubelint.baseline import BaselineError, read_baseline
+
+    try:
+        return read_baseline(str(path))
+    except BaselineError as error:
+        raise usage_error(f"--baseline {path}: {error}") from None
+
+
+def _write_baseline(report, path: Path):  # type: ignore[no-untyped-def]
+    """Record the report's findings in ``path``; the baseline to apply to this run."""
+    from kubelint.baseline import Baseline
+
+    if report.missing_paths:
+        raise usage_error(f"not writing --write-baseline {path}: {', '.join(report.missing_paths)} do(es) not exist")
+    baseline = Baseline.of_report(report)
+    write_output(baseline.to_text(), path)
+    typer.echo(f"kubelint: recorded {sum(baseline.counts.values())} findings in the baseline {path}", err=True)
+    return baseline
 
 
 def _check_command(categories: Optional[frozenset]) -> Callable[..., None]:
@@ -132,22 +157,42 @@ def _check_command(categories: Optional[frozenset]) -> Callable[..., None]:
         rules_dir: Annotated[
             Optional[List[str]], typer.Option("--rules-dir", help="Also load rule files from DIR (repeatable).")
         ] = None,
+        baseline: Annotated[
+            Optional[Path],
+            typer.Option("--baseline", metavar="FILE", help="Report and fail only on findings FILE does not list."),
+        ] = None,
+        write_baseline: Annotated[
+            Optional[Path],
+            typer.Option("--write-baseline", metavar="FILE", help="Record today's findings in FILE (then exit 0)."),
+        ] = None,
+        default_namespace: DefaultNamespaceOption = "default",
     ) -> None:
+        from kubelint.baseline import apply_baseline
         from kubelint.pipeline import Options, run_check
+        from kubelint.progress import progress_bar
         from kubelint.report import render
         from kubelint.rulebook import RuleFileError
 
+        accepted = _read_baseline(baseline) if baseline is not None else None
         options = Options(
             kubernetes_version=kubernetes_version,
             exclude=list(exclude or []),
             rules_dirs=list(rules_dir or []),
             categories=categories,
+            default_namespace=default_namespace,
         )
-        try:
-            report = run_check(paths, options)
-        except RuleFileError as error:
-            raise usage_error(str(error)) from None
-        text = render(report, format, color=use_color(no_color, output), quiet=quiet)
+        with progress_bar() as options.progress:
+            try:
+                report = run_check(paths, options)
+            except RuleFileError as error:
+                raise usage_error(str(error)) from None
+        if write_baseline is not None:
+            accepted = _write_baseline(report, write_baseline)
+        if accepted is not None:
+            apply_baseline(report, accepted)
+        text = render(
+            report, format, color=use_color(no_color, output), quiet=quiet, fail_on=fail_on, rules_dirs=options.rules_dirs
+        )
         write_output(text, output)
         raise typer.Exit(exit_code(report, fail_on))
 

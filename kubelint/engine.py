@@ -11,11 +11,15 @@ from __future__ import annotations
 import importlib
 import traceback
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from kubelint.checks import Problem, RuleContext
+from kubelint.kube import DEFAULT_NAMESPACE
 from kubelint.model import Finding, Resource, Severity
 from kubelint.rulebook import Rule
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from kubelint.pipeline import Progress
 
 CheckFunction = Callable[..., Iterable[Problem]]
 
@@ -73,8 +77,11 @@ class Engine:
     stage (the loader, schema validation, the planner).
     """
 
-    def __init__(self, rules: Sequence[ActiveRule], kubernetes_version: str) -> None:
+    def __init__(
+        self, rules: Sequence[ActiveRule], kubernetes_version: str, default_namespace: str = DEFAULT_NAMESPACE
+    ) -> None:
         self.kubernetes_version = kubernetes_version
+        self.default_namespace = default_namespace
         self.per_resource: list[tuple[ActiveRule, CheckFunction]] = []
         self.per_set: list[tuple[ActiveRule, CheckFunction]] = []
         self.kinds: dict[str, frozenset[str]] = {}
@@ -97,14 +104,17 @@ class Engine:
             if active.rule.id not in self.kinds or kind in self.kinds[active.rule.id]
         ]
 
-    def run(self, resources: Sequence[Resource]) -> list[Finding]:
+    def run(self, resources: Sequence[Resource], progress: Progress | None = None) -> list[Finding]:
+        """Findings of every check over ``resources``; ``progress("rules", done, total)`` after each object."""
         findings: list[Finding] = []
         contexts = {
-            active.rule.id: RuleContext(active.rule, active.options, self.kubernetes_version, resources)
+            active.rule.id: RuleContext(
+                active.rule, active.options, self.kubernetes_version, resources, default_namespace=self.default_namespace
+            )
             for active, _ in self.per_resource + self.per_set
         }
         checks_by_kind: dict[str | None, list[tuple[ActiveRule, CheckFunction]]] = {}
-        for resource in resources:
+        for done, resource in enumerate(resources, 1):
             kind = resource.kind
             checks = checks_by_kind.get(kind)
             if checks is None:
@@ -115,6 +125,8 @@ class Engine:
                         findings.append(to_finding(active, resource, problem))
                 except Exception as error:  # noqa: BLE001 - contained, reported
                     findings.append(internal_error(active.rule.id, resource, error))
+            if progress is not None:
+                progress("rules", done, len(resources))
         for active, function in self.per_set:
             try:
                 for problem in function(resources, contexts[active.rule.id]):

@@ -181,6 +181,10 @@ class Resource:
         )
 
 
+BASELINED = "in the baseline"
+"""``Finding.suppressed`` of a finding the ``--baseline`` file already lists."""
+
+
 @dataclass(slots=True)
 class Finding:
     """One problem, at the exact line and column of the offending field."""
@@ -196,10 +200,18 @@ class Finding:
     source: str | None = None
     """Helm's ``# Source:`` template path, when the input was rendered by Helm."""
     suppressed: str | None = None
-    """Why the finding is suppressed (set by the suppression stage), else None."""
+    """Why the finding is suppressed (set by the suppression stage, or BASELINED), else None."""
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.file, self.line, self.column, -int(self.severity), self.rule, self.message)
+
+    def key(self) -> tuple[str, str, str | None, str | None, str | None, str | None]:
+        """What names this finding across edits (baselines, fingerprints): rule, file,
+        object (kind, namespace, name) and field path, never the line, which moves."""
+        ref = self.resource
+        if ref is None:
+            return (self.rule, self.file, None, None, None, self.path)
+        return (self.rule, self.file, ref.kind, ref.namespace, ref.name, self.path)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -230,9 +242,13 @@ class Summary:
     warnings: int = 0
     infos: int = 0
     suppressed: int = 0
+    baselined: int = 0
+    """Findings left out because the baseline lists them."""
+    baseline_absent: int | None = None
+    """Baseline entries that no longer occur (None: no baseline was used)."""
 
     def to_json(self) -> dict[str, int]:
-        return {
+        out = {
             "files": self.files,
             "resources": self.resources,
             "skippedDocuments": self.skipped_documents,
@@ -241,6 +257,10 @@ class Summary:
             "infos": self.infos,
             "suppressed": self.suppressed,
         }
+        if self.baseline_absent is not None:
+            out["baselined"] = self.baselined
+            out["baselineAbsent"] = self.baseline_absent
+        return out
 
 
 @dataclass(slots=True)

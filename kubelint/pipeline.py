@@ -9,11 +9,16 @@ from __future__ import annotations
 import gc
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, Iterator
+from typing import Any, BinaryIO, Callable, Iterator
 
-from kubelint.model import Finding, Report, Severity, Summary
+from kubelint.kube import DEFAULT_NAMESPACE
+from kubelint.model import BASELINED, Finding, Report, Severity, Summary
 
 DEFAULT_KUBERNETES_VERSION = "1.37"
+
+Progress = Callable[[str, int, int], None]
+"""``progress(stage, done, total)``: called after each file loaded (stage ``load``)
+and each object checked (stage ``rules``), for a progress bar on long runs."""
 
 VALIDATE_CATEGORIES = frozenset({"input", "yaml", "schema", "api", "deprecation"})
 """What ``kubelint validate`` runs: will the API server accept the objects?"""
@@ -32,6 +37,10 @@ class Options:
     """Rule ids to run even though they are off by default."""
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Per-rule option values over the rule file's defaults."""
+    default_namespace: str = DEFAULT_NAMESPACE
+    """Where objects without metadata.namespace land (kubectl's ``-n``)."""
+    progress: Progress | None = None
+    """Told how far the run is; None (the default) costs nothing."""
 
 
 @contextmanager
@@ -65,7 +74,9 @@ def _active_rules(options: Options) -> list:
 def summarize(report: Report, files: int, skipped: int) -> None:
     summary = Summary(files=files, resources=len(report.resources), skipped_documents=skipped)
     for finding in report.findings:
-        if finding.suppressed is not None:
+        if finding.suppressed == BASELINED:
+            summary.baselined += 1
+        elif finding.suppressed is not None:
             summary.suppressed += 1
         elif finding.severity is Severity.ERROR:
             summary.errors += 1
@@ -85,14 +96,14 @@ def run_check(paths: list[str], options: Options | None = None, stdin: BinaryIO 
     options = options or Options()
     version = options.kubernetes_version or DEFAULT_KUBERNETES_VERSION
     with paused_gc():
-        loaded = load(paths, options.exclude, stdin)
+        loaded = load(paths, options.exclude, stdin, options.progress)
         findings: list[Finding] = list(loaded.findings)
         active = _active_rules(options)
         shape_rules = [a for a in active if a.rule.id == "object-shape"]
         other_rules = [a for a in active if a.rule.id != "object-shape"]
-        findings.extend(Engine(shape_rules, version).run(loaded.resources))
+        findings.extend(Engine(shape_rules, version, options.default_namespace).run(loaded.resources))
         well_formed = [r for r in loaded.resources if is_well_formed(r)]
-        findings.extend(Engine(other_rules, version).run(well_formed))
+        findings.extend(Engine(other_rules, version, options.default_namespace).run(well_formed, options.progress))
     findings.sort(key=Finding.sort_key)
     report = Report(kubernetes_version=version, findings=findings, resources=loaded.resources)
     report.missing_paths = loaded.missing

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Sequence
 
+from kubelint.kube import DEFAULT_NAMESPACE
 from kubelint.model import FieldPath, Resource, Severity
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -51,3 +52,5 @@ class RuleContext:
     """All well-formed resources of the run (cross-object checks)."""
     cache: dict[str, Any] = field(default_factory=dict)
     """The rule's own scratch space for one run (compiled schemas, indexes)."""
+    default_namespace: str = DEFAULT_NAMESPACE
+    """Where objects without a namespace land: pass it to ``kubelint.kube.namespace_of``."""

@@ -13,13 +13,16 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from kubelint.loader.discover import STDIN, Input, discover
 from kubelint.loader.sourcemap import SourceMap
 from kubelint.loader.text import DecodeProblem, decode
 from kubelint.loader.yamldoc import YamlDocument, YamlProblem, parse_stream
 from kubelint.model import Finding, Resource, Severity, format_path
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from kubelint.pipeline import Progress
 
 __all__ = ["FileResult", "LoadResult", "load", "load_file", "load_text", "Input", "discover"]
 
@@ -218,8 +221,13 @@ def load_file(source: Input, stdin: BinaryIO | None = None) -> FileResult:
     return load_bytes(data, source.display)
 
 
-def load(paths: list[str], excludes: list[str] | None = None, stdin: BinaryIO | None = None) -> LoadResult:
-    """Load every manifest under ``paths``, in a stable order."""
+def load(
+    paths: list[str],
+    excludes: list[str] | None = None,
+    stdin: BinaryIO | None = None,
+    progress: Progress | None = None,
+) -> LoadResult:
+    """Load every manifest under ``paths``, in a stable order; ``progress("load", done, total)`` after each file."""
     found = discover(paths, excludes)
     result = LoadResult(missing=list(found.missing))
     for missing in found.missing:
@@ -235,6 +243,8 @@ def load(paths: list[str], excludes: list[str] | None = None, stdin: BinaryIO | 
                 1,
             )
         )
-    for source in found.inputs:
+    for done, source in enumerate(found.inputs, 1):
         result.add(load_file(source, stdin), source.display)
+        if progress is not None:
+            progress("load", done, len(found.inputs))
     return result

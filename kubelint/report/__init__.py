@@ -15,6 +15,11 @@ from kubelint.model import Report
 FORMATS: dict[str, str] = {
     "text": "kubelint.report.text",
     "json": "kubelint.report.json",
+    "sarif": "kubelint.report.sarif",
+    "junit": "kubelint.report.junit",
+    "github": "kubelint.report.github",
+    "gitlab": "kubelint.report.gitlab",
+    "markdown": "kubelint.report.markdown",
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from kubelint.model import Finding, Report, Severity, Summary
+from kubelint.report.common import message_with_source
 
 _STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -24,6 +25,12 @@ def summary_line(summary: Summary) -> str:
         details.append(f"{_plural(summary.skipped_documents, 'non-Kubernetes document')} skipped")
     if summary.suppressed:
         details.append(f"{summary.suppressed} suppressed")
+    if summary.baseline_absent is not None:
+        details.append(f"{_plural(summary.baselined, 'finding')} in the baseline")
+        if summary.baseline_absent == 1:
+            details.append("1 baseline entry no longer occurs")
+        elif summary.baseline_absent:
+            details.append(f"{summary.baseline_absent} baseline entries no longer occur")
     scope = f"{_plural(summary.resources, 'resource')} ({', '.join(details)})"
     if not (summary.errors or summary.warnings or summary.infos):
         return f"No problems in {scope}."
@@ -35,10 +42,9 @@ def summary_line(summary: Summary) -> str:
 
 
 def finding_line(finding: Finding) -> str:
-    source = f" (from {finding.source})" if finding.source else ""
     return (
         f"{finding.file}:{finding.line}:{finding.column}: "
-        f"{finding.severity.label} {finding.rule} {finding.message}{source}"
+        f"{finding.severity.label} {finding.rule} {message_with_source(finding)}"
     )
 
 

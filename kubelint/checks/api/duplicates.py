@@ -21,11 +21,11 @@ from kubelint.kube import namespace_of
 from kubelint.model import Resource
 
 
-def _identity(resource: Resource) -> tuple[str, str, str, str] | None:
+def _identity(resource: Resource, default_namespace: str) -> tuple[str, str, str, str] | None:
     name = resource.metadata.get("name")
     if not isinstance(name, str) or not name:
         return None  # generateName objects are distinct by design
-    return (resource.group, resource.kind or "", namespace_of(resource) or "", name)
+    return (resource.group, resource.kind or "", namespace_of(resource, default_namespace) or "", name)
 
 
 Key = tuple[str, str, str, str, str]
@@ -36,7 +36,7 @@ def duplicate_object(resources: Sequence[Resource], ctx: RuleContext) -> Iterato
     across_files = bool(ctx.options.get("across_files"))
     first: dict[Key, Resource] = {}
     for resource in resources:
-        identity = _identity(resource)
+        identity = _identity(resource, ctx.default_namespace)
         if identity is None:
             continue
         original = first.setdefault(("" if across_files else resource.file,) + identity, resource)
