@@ -10,10 +10,9 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Callable, List, Optional
+from typing import Annotated, Callable, List, Optional
 
 import typer
-from typing_extensions import Annotated
 
 from kubelint import __version__
 from kubelint.pipeline import VALIDATE_CATEGORIES
