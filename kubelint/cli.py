@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Callable, List, Optional
+from typing import Annotated, Callable, Iterator, List, Optional
 
 import typer
 
@@ -113,6 +114,25 @@ DefaultNamespaceOption = Annotated[
     str,
     typer.Option("--default-namespace", metavar="NAMESPACE", help="Namespace of objects that name none (kubectl's -n)."),
 ]
+RulesDirOption = Annotated[
+    Optional[List[str]], typer.Option("--rules-dir", help="Also load rule files from DIR (repeatable).")
+]
+ConfigOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--config",
+        metavar="FILE",
+        help="Configuration file (default: the nearest .kubelint.yaml, .kubelint.yml or pyproject.toml with [tool.kubelint]).",
+    ),
+]
+
+
+def _configure(options, config: Optional[Path]) -> None:  # type: ignore[no-untyped-def]
+    """Fold the configuration into ``options`` (flags win); a bad one is a usage error."""
+    from kubelint.config import ConfigError, apply_config, load_config
+
+    with _usage_error_on(ConfigError):
+        apply_config(options, load_config(config))
 
 
 def _read_baseline(path: Path):  # type: ignore[no-untyped-def]
@@ -153,9 +173,8 @@ def _check_command(categories: Optional[frozenset]) -> Callable[..., None]:
             Optional[List[str]], typer.Option("--exclude", help="Skip paths matching GLOB (repeatable).")
         ] = None,
         kubernetes_version: KubernetesVersionOption = None,
-        rules_dir: Annotated[
-            Optional[List[str]], typer.Option("--rules-dir", help="Also load rule files from DIR (repeatable).")
-        ] = None,
+        rules_dir: RulesDirOption = None,
+        config: ConfigOption = None,
         baseline: Annotated[
             Optional[Path],
             typer.Option("--baseline", metavar="FILE", help="Report and fail only on findings FILE does not list."),
@@ -180,6 +199,7 @@ def _check_command(categories: Optional[frozenset]) -> Callable[..., None]:
             categories=categories,
             default_namespace=default_namespace,
         )
+        _configure(options, config)
         with progress_bar() as options.progress:
             try:
                 report = run_check(paths, options)
@@ -208,6 +228,67 @@ app.command(
     "validate",
     help="Would the API server accept these objects? YAML, schema and API-server rules only.",
 )(_check_command(VALIDATE_CATEGORIES))
+
+
+@contextmanager
+def _usage_error_on(*errors: type) -> Iterator[None]:
+    """Turn these exceptions, raised for what the user typed, into a usage error."""
+    try:
+        yield
+    except errors as error:
+        raise usage_error(str(error)) from None
+
+
+def _catalog(config: Optional[Path], rules_dir: Optional[List[str]]):  # type: ignore[no-untyped-def]
+    """Options under the configuration, and every rule they load (for ``rules`` and ``explain``)."""
+    from kubelint.pipeline import Options
+    from kubelint.rulebook import RuleFileError, load_rules
+
+    options = Options(rules_dirs=list(rules_dir or []))
+    _configure(options, config)
+    with _usage_error_on(RuleFileError):
+        return options, load_rules(options.rules_dirs)
+
+
+def _check_rules_format(value: str) -> str:
+    from kubelint.rulecli import RULES_FORMATS
+
+    if value not in RULES_FORMATS:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(RULES_FORMATS)}")
+    return value
+
+
+@app.command("rules", help="List the rules: id, severity, category, whether they run under the configuration, title.")
+def rules_command(
+    format: Annotated[str, typer.Option("--format", callback=_check_rules_format, help="table or json.")] = "table",
+    category: Annotated[
+        Optional[List[str]], typer.Option("--category", help="Only rules of CATEGORY (repeatable).")
+    ] = None,
+    config: ConfigOption = None,
+    rules_dir: RulesDirOption = None,
+    no_color: NoColorOption = False,
+) -> None:
+    from kubelint.rulecli import UnknownName, render_rules, rule_entries
+
+    options, rules = _catalog(config, rules_dir)
+    with _usage_error_on(UnknownName):
+        entries = rule_entries(rules, options, category or [])
+    write_output(render_rules(entries, format, color=use_color(no_color, None)), None)
+
+
+@app.command("explain", help="Print a rule's documentation: what it does, why, examples, options, how to suppress it.")
+def explain_command(
+    rule: Annotated[str, typer.Argument(help="A rule id, e.g. object-name.")],
+    config: ConfigOption = None,
+    rules_dir: RulesDirOption = None,
+    no_color: NoColorOption = False,
+) -> None:
+    from kubelint.rulecli import UnknownName, explain
+
+    _, rules = _catalog(config, rules_dir)
+    with _usage_error_on(UnknownName):
+        text = explain(rule, rules, color=use_color(no_color, None))
+    write_output(text, None)
 
 
 PLAN_SECTIONS = "pods,services,endpoints,dns,routes"

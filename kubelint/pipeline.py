@@ -31,10 +31,18 @@ class Options:
     kubernetes_version: str | None = None
     exclude: list[str] = field(default_factory=list)
     rules_dirs: list[str] = field(default_factory=list)
+    schema_dirs: list[str] = field(default_factory=list)
+    """Folders of extra JSON Schemas (custom resources), from the configuration."""
     categories: frozenset[str] | None = None
     """Only rules of these categories (None: all enabled rules)."""
     enable: frozenset[str] = frozenset()
-    """Rule ids to run even though they are off by default."""
+    """Rule ids or categories to run, also rules off by default (``select``)."""
+    disable: frozenset[str] = frozenset()
+    """Rule ids or categories not to run (``ignore``)."""
+    severities: dict[str, Severity] = field(default_factory=dict)
+    """Severities by rule id or category, over the rule files' own."""
+    suppressions: list[Any] = field(default_factory=list)
+    """The configuration's suppressions (:class:`kubelint.suppress.ConfigSuppression`)."""
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Per-rule option values over the rule file's defaults."""
     default_namespace: str = DEFAULT_NAMESPACE
@@ -55,6 +63,24 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+def rule_selected(rule: Any, options: Options) -> bool:
+    """Whether ``rule`` runs: what ``ignore``/``select`` say of its id, else of its
+    category, else its file's ``enabled``; ``ignore`` wins at the same level."""
+    if options.categories is not None and rule.category not in options.categories:
+        return False
+    for name in (rule.id, rule.category):
+        if name in options.disable:
+            return False
+        if name in options.enable:
+            return True
+    return bool(rule.enabled)
+
+
+def configured_severity(rule: Any, options: Options) -> Severity | None:
+    """The severity the configuration gives ``rule`` (by its id, else its category), if any."""
+    return options.severities.get(rule.id) or options.severities.get(rule.category)
+
+
 def _active_rules(options: Options) -> list:
     from kubelint.engine import ActiveRule
     from kubelint.rulebook import load_rules
@@ -62,13 +88,29 @@ def _active_rules(options: Options) -> list:
     rules = load_rules(options.rules_dirs)
     active = []
     for rule in rules.values():
-        if not rule.enabled and rule.id not in options.enable:
-            continue
-        if options.categories is not None and rule.category not in options.categories:
+        if not rule_selected(rule, options):
             continue
         values = rule.default_options() | options.rule_options.get(rule.id, {})
-        active.append(ActiveRule(rule, rule.severity, values))
+        active.append(ActiveRule(rule, configured_severity(rule, options) or rule.severity, values))
     return active
+
+
+def _follow_configuration(findings: list[Finding], active: list, options: Options) -> list[Finding]:
+    """Stages outside the engine (the loader, schema validation) report what they
+    find: keep the findings of the rules that run, at their configured severity."""
+    from kubelint.rulebook import load_rules
+
+    catalog = load_rules(options.rules_dirs)
+    running = {a.rule.id for a in active}
+    overrides = {a.rule.id: a.severity for a in active if configured_severity(a.rule, options) is not None}
+    kept = []
+    for finding in findings:
+        if finding.rule in catalog and finding.rule not in running:
+            continue
+        if finding.rule in overrides:
+            finding.severity = overrides[finding.rule]
+        kept.append(finding)
+    return kept
 
 
 def summarize(report: Report, files: int, skipped: int) -> None:
@@ -92,6 +134,7 @@ def run_check(paths: list[str], options: Options | None = None, stdin: BinaryIO 
     from kubelint.checks.shape import is_well_formed
     from kubelint.engine import Engine
     from kubelint.loader import load
+    from kubelint.suppress import apply_suppressions
 
     options = options or Options()
     version = options.kubernetes_version or DEFAULT_KUBERNETES_VERSION
@@ -104,6 +147,9 @@ def run_check(paths: list[str], options: Options | None = None, stdin: BinaryIO 
         findings.extend(Engine(shape_rules, version, options.default_namespace).run(loaded.resources))
         well_formed = [r for r in loaded.resources if is_well_formed(r)]
         findings.extend(Engine(other_rules, version, options.default_namespace).run(well_formed, options.progress))
+        # Last, after every stage: configuration and suppressions see all findings.
+        findings = _follow_configuration(findings, active, options)
+        findings.extend(apply_suppressions(findings, loaded.resources, loaded.texts, active, options, paths))
     findings.sort(key=Finding.sort_key)
     report = Report(kubernetes_version=version, findings=findings, resources=loaded.resources)
     report.missing_paths = loaded.missing

@@ -87,10 +87,10 @@ def _parse_rule_file(path: Path, builtin: bool) -> dict[str, Any]:
     document = read_mapping(path.read_text(encoding="utf-8"), display, "a rule file")
     check_schema(document, _meta_validator(), display)
     data, source_map = document.data, document.source_map
-    if not builtin and "python" in data["check"]:
-        raise error_at(
-            display, source_map, ("check", "python"), "user rule files cannot run Python code; use a declarative check", key=True
-        )
+    if not builtin and "declarative" not in data["check"]:
+        kind = next(iter(data["check"]))
+        why = "cannot run Python code" if kind == "python" else f"cannot use check.{kind}, which kubelint's own stages report"
+        raise error_at(display, source_map, ("check", kind), f"user rule files {why}; use a declarative check", key=True)
     if "declarative" in data["check"]:
         from kubelint.declarative import compile_check
 
@@ -104,11 +104,20 @@ def _parse_rule_file(path: Path, builtin: bool) -> dict[str, Any]:
     return data
 
 
+_LOADED: dict[Path, list[dict[str, Any]]] = {}
+"""Rule documents already read in this process, by cache file (named by the folder's fingerprint):
+configuration, engine and suppression all ask for the catalog, and it is read once."""
+
+
 def _load_directory(directory: Path, builtin: bool) -> list[dict[str, Any]]:
     files = _rule_files(directory)
     cache_file = cache_dir() / f"rules-{_fingerprint(files, builtin)}.json"
+    if cache_file in _LOADED:
+        return _LOADED[cache_file]
     try:
-        return json.loads(cache_file.read_text(encoding="utf-8"))
+        documents: list[dict[str, Any]] = json.loads(cache_file.read_text(encoding="utf-8"))
+        _LOADED[cache_file] = documents
+        return documents
     except (OSError, ValueError):
         pass
     documents = []
@@ -123,6 +132,7 @@ def _load_directory(directory: Path, builtin: bool) -> list[dict[str, Any]]:
         os.replace(temporary, cache_file)
     except OSError:
         pass  # a read-only home: run without the cache
+    _LOADED[cache_file] = documents
     return documents
 
 

@@ -38,12 +38,19 @@ def _display(path: str) -> str:
 
 
 def is_excluded(display: str, patterns: list[str]) -> bool:
-    """A glob matches the path, its file name, or any of its directories."""
+    """A glob matches the path, its file name, or any of its directories; an
+    absolute glob (a configuration file's, anchored at its directory) matches
+    the absolute path, whatever the working directory."""
     if not patterns:
         return False
     parts = PurePosixPath(display).parts
+    absolute = None
     for pattern in patterns:
-        if fnmatch.fnmatch(display, pattern) or any(fnmatch.fnmatch(part, pattern) for part in parts):
+        if pattern.startswith("/"):
+            absolute = absolute or os.path.abspath(display).replace(os.sep, "/")
+            if fnmatch.fnmatch(absolute, pattern):
+                return True
+        elif fnmatch.fnmatch(display, pattern) or any(fnmatch.fnmatch(part, pattern) for part in parts):
             return True
     return False
 
