@@ -337,10 +337,14 @@ def apply_config(options: "Options", config: Config | None) -> None:
             raise config.error(("rules-dirs", own_dirs.index(error.file)), error.message) from None
         raise
     check_rules(config, catalog)
+    schema_dirs = _folders(config, "schema-dirs")
+    for index, folder in enumerate(schema_dirs):
+        if not os.path.isdir(folder):
+            raise config.error(("schema-dirs", index), f"the schema directory {folder} does not exist")
     options.kubernetes_version = options.kubernetes_version or data.get("kubernetes-version")
     options.exclude = _anchored(data.get("exclude", []), config) + options.exclude
     options.rules_dirs = own_dirs + options.rules_dirs
-    options.schema_dirs = _folders(config, "schema-dirs") + options.schema_dirs
+    options.schema_dirs = schema_dirs + options.schema_dirs
     options.enable = options.enable | frozenset(data.get("select", []))
     options.disable = options.disable | frozenset(data.get("ignore", []))
     options.severities = {selector: Severity.parse(level) for selector, level in data.get("severity", {}).items()} | options.severities

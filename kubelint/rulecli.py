@@ -99,7 +99,9 @@ def render_rules(entries: list[dict[str, Any]], format: str, *, color: bool = Fa
         state = Text(entry["state"], style="" if entry["enabled"] else "dim")
         table.add_row(entry["id"], severity, entry["category"], state, entry["title"])
     enabled = sum(1 for entry in entries if entry["enabled"])
-    table.caption = f"{len(entries)} rules, {enabled} enabled; kubelint explain RULE tells more"
+    count = f"{len(entries)} rule{'' if len(entries) == 1 else 's'}"
+    table.caption = f"{count}, {enabled} enabled; kubelint explain RULE tells more"
+    table.caption_justify = "left"
     return _captured(_console(color, None if color else 10_000), table)
 
 

@@ -29,6 +29,8 @@ SECTIONS = (
 )
 SOURCE_SECTION = "Where the behaviour comes from"
 """Extra section of rules that carry a ``source`` (the API-server rules)."""
+UNREADABLE_INPUT_RULE = "input-error"
+"""Its findings are about files kubelint could not read: no line to comment, no object to annotate."""
 
 
 def _code(text: str) -> str:
@@ -55,50 +57,39 @@ def _suppression(rule: "Rule") -> str:
             "A suppression cannot suppress this rule: remove or correct the stale suppression it points at, "
             f"or turn the rule off in the configuration (`ignore: [{rule_id}]`)."
         )
-    about_files = rule.check.get("builtin") == "loader"
-    lines = [
-        "Each way keeps its reason with the finding (`suppressed` in JSON output); suppressed findings do not "
-        "count for the exit code.",
-        "",
-        f"- **Comment**: `# kubelint: ignore[{rule_id}] reason` at the end of the offending line, or alone on "
-        f"the line above it; `# kubelint: ignore-file[{rule_id}] reason` anywhere covers the whole file.",
-    ]
-    if about_files:
-        lines.append(
-            "- **Annotation**: does not apply: this rule reports on the file as text, before (or instead of) an "
-            "object to annotate."
+    if rule_id == UNREADABLE_INPUT_RULE:
+        return (
+            "Only the configuration can suppress it, as the file could not be read: "
+            f'`suppressions: [{{rules: [{rule_id}], paths: ["generated/**"], reason: ...}}]` or '
+            f'`ignore-paths: {{{rule_id}: ["generated/**"]}}`. It cannot be turned off as a whole (that would '
+            "pass unread input silently)."
         )
+    if rule.check.get("builtin") == "loader":
+        annotation = "does not apply: this rule reports on the file's text, before there is an object to annotate."
     else:
-        lines.append(
-            f'- **Annotation**: `{ANNOTATION}: "{rule_id} # reason"` in the object\'s own `metadata.annotations` '
-            "covers every finding about the object. In a pod template's annotations "
-            "(`spec.template.metadata.annotations`) it covers only the findings inside the pod template "
-            "(containers, volumes, pod settings), never the workload's own fields such as `replicas`."
+        annotation = (
+            f'`{ANNOTATION}: "{rule_id} # reason"` in the object\'s own `metadata.annotations` covers every '
+            "finding about the object; in a pod template's annotations (`spec.template.metadata.annotations`) "
+            "it covers only the findings inside the template (containers, volumes, pod settings), never the "
+            "workload's own fields such as `replicas`."
         )
-    lines += [
-        "- **Configuration**, for manifests you cannot annotate (a third-party chart):",
-        "",
-        "  ```yaml",
-        "  suppressions:",
-        f"    - rules: [{rule_id}]",
-        "      kind: Deployment        # globs on the object: kind, namespace, name (all optional)",
-        "      name: web-*",
-        "      containers: [sidecar]   # optional: only findings inside these containers",
-        '      paths: ["vendor/**"]    # optional: only in these files',
-        "      reason: why this is acceptable here",
-        "  ```",
-        "",
-    ]
     if rule.category == PROTECTED_CATEGORY:
-        lines.append(
-            "This rule says that a file could not be read or checked, so it cannot be turned off as a whole; "
-            f'`ignore-paths: {{{rule_id}: ["generated/**"]}}` suppresses it in some files.'
-        )
+        off = "it cannot be turned off as a whole (that would pass unread input silently)"
     else:
-        lines.append(
-            f'Or turn the rule off: `ignore: [{rule_id}]`, or only in some files: `ignore-paths: {{{rule_id}: ["legacy/**"]}}`.'
-        )
-    return "\n".join(lines)
+        off = f"`ignore: [{rule_id}]` turns it off"
+    return "\n".join(
+        [
+            f"- **Comment**: `# kubelint: ignore[{rule_id}] reason` at the end of the offending line, or alone "
+            f"on the line above it; `# kubelint: ignore-file[{rule_id}] reason` covers the whole file.",
+            f"- **Annotation**: {annotation}",
+            f"- **Configuration**: `suppressions: [{{rules: [{rule_id}], kind: Deployment, name: web-*, "
+            'containers: [sidecar], paths: ["vendor/**"], reason: ...}]` (each pattern optional, the reason '
+            f'required), or `ignore-paths: {{{rule_id}: ["legacy/**"]}}`; {off}.',
+            "",
+            "The reason is kept with each suppressed finding (`suppressed` in JSON output), and suppressed "
+            "findings never fail the run.",
+        ]
+    )
 
 
 def sections(rule: "Rule") -> list[tuple[str, str]]:

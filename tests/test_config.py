@@ -52,6 +52,7 @@ def configured(tmp_path: Path, config_text: str, name: str = ".kubelint.yaml", *
 
 
 def config_error(tmp_path: Path, config_text: str, name: str = ".kubelint.yaml") -> ConfigError:
+    (tmp_path / "crds").mkdir()
     with pytest.raises(ConfigError) as raised:
         configured(tmp_path, config_text, name)
     return raised.value
@@ -87,6 +88,7 @@ def test_explicit_config_and_empty_files(tmp_path: Path) -> None:
 
 def test_every_key_becomes_an_option(tmp_path: Path) -> None:
     write(tmp_path / "policies" / "team-label.yaml", OFF_BY_DEFAULT_RULE)
+    (tmp_path / "crds").mkdir()
     options = configured(
         tmp_path,
         """\
@@ -206,6 +208,7 @@ YAML_MISTAKES = [
     ("options:\n  api:\n    x: 1\n", 2, 3, 'options.api: unknown rule or category "api"'),
     ("ignore: [input-error]\n", 1, 10, "ignore[0]: the input rules say that a file could not be read or checked; they cannot be turned off"),
     ("rules-dirs: [nowhere]\n", 1, 14, "rules-dirs[0]: the rules directory does not exist"),
+    ("schema-dirs: [crds, nowhere]\n", 1, 21, "schema-dirs[1]: the schema directory"),
     ("ignore-paths:\n  object-name: []\n", 2, 3, "[] has less than 1 item"),
     ("- select\n", 1, 1, "a kubelint configuration must hold exactly one YAML mapping"),
     ("select: [a\n", 2, 1, ""),
