@@ -342,6 +342,7 @@ def plan_command(
     exclude: Annotated[
         Optional[List[str]], typer.Option("--exclude", help="Skip paths matching GLOB (repeatable).")
     ] = None,
+    default_namespace: DefaultNamespaceOption = "default",
 ) -> None:
     from dataclasses import replace
 
@@ -359,7 +360,7 @@ def plan_command(
             profile = replace(profile, now=parse_time(now))
     except (ProfileError, ValueError) as error:
         raise usage_error(str(error)) from None
-    options = Options(kubernetes_version=kubernetes_version, exclude=list(exclude or []))
+    options = Options(kubernetes_version=kubernetes_version, exclude=list(exclude or []), default_namespace=default_namespace)
     try:
         report = run_plan(paths, profile, options)
     except RuleFileError as error:
