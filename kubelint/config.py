@@ -20,6 +20,7 @@ checked against the rule catalog after it.
 from __future__ import annotations
 
 import glob
+import hashlib
 import json
 import os
 import re
@@ -167,8 +168,27 @@ def read_config(path: Path) -> Config:
         raise ConfigError(file, 1, 1, f"cannot read the configuration file: {reason}") from None
     directory = str(path.resolve().parent)
     config = _read_toml(text, file, directory) if path.name.endswith(".toml") else _read_yaml(text, file, directory)
-    _check_shape(config)
+    marker = _shape_marker(config)
+    if not marker.exists():
+        _check_shape(config)
+        try:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+        except OSError:
+            pass  # a read-only home: check the shape every time
     return config
+
+
+def _shape_marker(config: Config) -> Path:
+    """Remembers a configuration text already found well shaped: reading, compiling
+    and applying the JSON Schema costs a one-file pre-commit run several milliseconds."""
+    from kubelint import __version__
+    from kubelint.datafiles import cache_dir
+
+    schema = SCHEMA_FILE.stat()
+    kind = "yaml" if config.source_map is not None else "toml"
+    key = f"{__version__}\0{schema.st_size}\0{schema.st_mtime_ns}\0{kind}\0{config.text}"
+    return cache_dir() / "config" / hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
 def load_config(explicit: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> Config | None:

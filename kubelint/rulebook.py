@@ -71,13 +71,16 @@ def _meta_validator() -> Any:
 
 
 def _rule_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.glob("*.yaml") if not p.name.startswith("."))
+    """The folder's rule files in name order (scandir and string sorting: every run lists the catalog)."""
+    with os.scandir(directory) as entries:
+        names = sorted(e.name for e in entries if e.name.endswith(".yaml") and not e.name.startswith("."))
+    return [directory / name for name in names]
 
 
 def _fingerprint(files: list[Path], builtin: bool) -> str:
     digest = hashlib.sha256(f"{__version__}\0{builtin}".encode())
     for path in files:
-        info = path.stat()
+        info = os.stat(path)
         digest.update(f"\0{path}\0{info.st_size}\0{info.st_mtime_ns}".encode())
     return digest.hexdigest()[:24]
 
