@@ -127,6 +127,26 @@ ConfigOption = Annotated[
 ]
 
 
+JobsOption = Annotated[
+    Optional[int],
+    typer.Option("--jobs", "-j", min=1, metavar="N", help="Worker processes for large inputs (default: one per CPU; 1: none)."),
+]
+CacheDirOption = Annotated[
+    Optional[Path],
+    typer.Option("--cache-dir", metavar="DIR", help="Cache per-file results in DIR (default: ~/.cache/kubelint/results)."),
+]
+NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")]
+
+
+def _run_in_parallel_with_cache(options, jobs: Optional[int], cache_dir: Optional[Path], no_cache: bool) -> None:  # type: ignore[no-untyped-def]
+    """``--jobs``, ``--cache-dir`` and ``--no-cache`` into ``options``."""
+    from kubelint.cache import default_cache_dir
+    from kubelint.parallel import default_jobs
+
+    options.jobs = jobs if jobs is not None else default_jobs()
+    options.cache_dir = None if no_cache else str(cache_dir if cache_dir is not None else default_cache_dir())
+
+
 def _configure(options, config: Optional[Path]) -> None:  # type: ignore[no-untyped-def]
     """Fold the configuration into ``options`` (flags win); a bad one is a usage error."""
     from kubelint.config import ConfigError, apply_config, load_config
@@ -184,6 +204,9 @@ def _check_command(categories: Optional[frozenset]) -> Callable[..., None]:
             typer.Option("--write-baseline", metavar="FILE", help="Record today's findings in FILE (then exit 0)."),
         ] = None,
         default_namespace: DefaultNamespaceOption = "default",
+        jobs: JobsOption = None,
+        cache_dir: CacheDirOption = None,
+        no_cache: NoCacheOption = False,
     ) -> None:
         from kubelint.baseline import apply_baseline
         from kubelint.pipeline import Options, run_check
@@ -200,6 +223,7 @@ def _check_command(categories: Optional[frozenset]) -> Callable[..., None]:
             default_namespace=default_namespace,
         )
         _configure(options, config)
+        _run_in_parallel_with_cache(options, jobs, cache_dir, no_cache)
         with progress_bar() as options.progress:
             try:
                 report = run_check(paths, options)
@@ -343,6 +367,9 @@ def plan_command(
         Optional[List[str]], typer.Option("--exclude", help="Skip paths matching GLOB (repeatable).")
     ] = None,
     default_namespace: DefaultNamespaceOption = "default",
+    jobs: JobsOption = None,
+    cache_dir: CacheDirOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     from dataclasses import replace
 
@@ -361,6 +388,7 @@ def plan_command(
     except (ProfileError, ValueError) as error:
         raise usage_error(str(error)) from None
     options = Options(kubernetes_version=kubernetes_version, exclude=list(exclude or []), default_namespace=default_namespace)
+    _run_in_parallel_with_cache(options, jobs, cache_dir, no_cache)
     try:
         report = run_plan(paths, profile, options)
     except RuleFileError as error:

@@ -95,6 +95,11 @@ class Engine:
                     self.kinds[active.rule.id] = frozenset(check["kinds"])
             elif "declarative" in check:
                 self.per_resource.append((active, resolve_function("kubelint.declarative:declarative_check")))
+        self.contexts = {
+            active.rule.id: RuleContext(active.rule, active.options, kubernetes_version, default_namespace=default_namespace)
+            for active, _ in self.per_resource + self.per_set
+        }
+        """One context per rule for the engine's life: a worker process keeps rules' caches from file to file."""
 
     def _checks_for(self, kind: str | None) -> list[tuple[ActiveRule, CheckFunction]]:
         """The per-resource checks that look at objects of ``kind``."""
@@ -105,14 +110,22 @@ class Engine:
         ]
 
     def run(self, resources: Sequence[Resource], progress: Progress | None = None) -> list[Finding]:
-        """Findings of every check over ``resources``; ``progress("rules", done, total)`` after each object."""
+        """Findings of every check over ``resources``: each object's, then the cross-object ones."""
+        return self.run_per_resource(resources, progress) + self.run_cross_object(resources)
+
+    def _contexts(self, resources: Sequence[Resource]) -> dict[str, RuleContext]:
+        for context in self.contexts.values():
+            context.resources = resources
+        return self.contexts
+
+    def run_per_resource(self, resources: Sequence[Resource], progress: Progress | None = None) -> list[Finding]:
+        """Findings of the per-resource checks; ``progress("rules", done, total)`` after each object.
+
+        Each object's findings depend on that object alone, so this part may
+        run file by file, in worker processes, or come from the result cache.
+        """
         findings: list[Finding] = []
-        contexts = {
-            active.rule.id: RuleContext(
-                active.rule, active.options, self.kubernetes_version, resources, default_namespace=self.default_namespace
-            )
-            for active, _ in self.per_resource + self.per_set
-        }
+        contexts = self._contexts(resources)
         checks_by_kind: dict[str | None, list[tuple[ActiveRule, CheckFunction]]] = {}
         for done, resource in enumerate(resources, 1):
             kind = resource.kind
@@ -127,6 +140,12 @@ class Engine:
                     findings.append(internal_error(active.rule.id, resource, error))
             if progress is not None:
                 progress("rules", done, len(resources))
+        return findings
+
+    def run_cross_object(self, resources: Sequence[Resource]) -> list[Finding]:
+        """Findings of the ``scope: set`` checks over every object of the run."""
+        findings: list[Finding] = []
+        contexts = self._contexts(resources)
         for active, function in self.per_set:
             try:
                 for problem in function(resources, contexts[active.rule.id]):

@@ -49,6 +49,10 @@ class Options:
     """Where objects without metadata.namespace land (kubectl's ``-n``)."""
     progress: Progress | None = None
     """Told how far the run is; None (the default) costs nothing."""
+    jobs: int = 1
+    """Worker processes for the per-file stages (the CLI's ``--jobs``; 1: all in this process)."""
+    cache_dir: str | None = None
+    """Folder of the per-file result cache (the CLI's ``--cache-dir``); None: no cache."""
 
 
 @contextmanager
@@ -131,22 +135,18 @@ def summarize(report: Report, files: int, skipped: int) -> None:
 
 def run_check(paths: list[str], options: Options | None = None, stdin: BinaryIO | None = None) -> Report:
     """Load ``paths`` and run every stage; findings come back sorted."""
-    from kubelint.checks.shape import is_well_formed
-    from kubelint.engine import Engine
-    from kubelint.loader import load
+    from kubelint.perfile import FileChecker, check_files
     from kubelint.suppress import apply_suppressions
 
     options = options or Options()
     version = options.kubernetes_version or DEFAULT_KUBERNETES_VERSION
     with paused_gc():
-        loaded = load(paths, options.exclude, stdin, options.progress)
-        findings: list[Finding] = list(loaded.findings)
         active = _active_rules(options)
-        shape_rules = [a for a in active if a.rule.id == "object-shape"]
-        other_rules = [a for a in active if a.rule.id != "object-shape"]
-        findings.extend(Engine(shape_rules, version, options.default_namespace).run(loaded.resources))
-        well_formed = [r for r in loaded.resources if is_well_formed(r)]
-        findings.extend(Engine(other_rules, version, options.default_namespace).run(well_formed, options.progress))
+        checker = FileChecker(active, version, options.default_namespace)
+        # Per file (here, in worker processes or from the cache): loading, shape, per-resource rules.
+        loaded = check_files(paths, options, checker, stdin)
+        findings: list[Finding] = list(loaded.findings)
+        findings.extend(checker.cross_object(loaded.resources))
         # Last, after every stage: configuration and suppressions see all findings.
         findings = _follow_configuration(findings, active, options)
         findings.extend(apply_suppressions(findings, loaded.resources, loaded.texts, active, options, paths))

@@ -15,7 +15,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from kubelint.loader.discover import STDIN, Input, discover
+from kubelint.loader.discover import STDIN, Discovery, Input, discover
 from kubelint.loader.sourcemap import SourceMap
 from kubelint.loader.text import DecodeProblem, decode
 from kubelint.loader.yamldoc import YamlDocument, YamlProblem, parse_stream
@@ -24,7 +24,18 @@ from kubelint.model import Finding, Resource, Severity, format_path
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from kubelint.pipeline import Progress
 
-__all__ = ["FileResult", "LoadResult", "load", "load_file", "load_text", "Input", "discover"]
+__all__ = [
+    "FileResult",
+    "LoadResult",
+    "load",
+    "load_bytes",
+    "load_file",
+    "load_text",
+    "read_input",
+    "discovery_findings",
+    "Input",
+    "discover",
+]
 
 
 @dataclass(slots=True)
@@ -203,22 +214,37 @@ def load_bytes(data: bytes, file: str) -> FileResult:
     return load_text(text, file)
 
 
-def load_file(source: Input, stdin: BinaryIO | None = None) -> FileResult:
-    """Read and parse one input; unreadable inputs become findings."""
+def read_input(source: Input, stdin: BinaryIO | None = None) -> bytes | FileResult:
+    """The bytes of one input, or a FileResult with the finding that says why there are none."""
     if source.path is None:
         stream = stdin if stdin is not None else sys.stdin.buffer
         data = stream.read()
         if not data.strip():
             return FileResult(findings=[_input_error(STDIN, "standard input is empty: there is nothing to check")])
-        return load_bytes(data, STDIN)
+        return data
     try:
         with open(source.path, "rb") as handle:
-            data = handle.read()
+            return handle.read()
     except IsADirectoryError:
         return FileResult(findings=[_input_error(source.display, "is a directory, not a manifest file")])
     except OSError as error:
         return FileResult(findings=[_input_error(source.display, f"cannot read: {error.strerror or error}")])
-    return load_bytes(data, source.display)
+
+
+def load_file(source: Input, stdin: BinaryIO | None = None) -> FileResult:
+    """Read and parse one input; unreadable inputs become findings."""
+    data = read_input(source, stdin)
+    return data if isinstance(data, FileResult) else load_bytes(data, source.display)
+
+
+def discovery_findings(found: Discovery) -> list[Finding]:
+    """Paths that do not exist (errors) and folders without manifests (warnings)."""
+    findings = [_input_error(missing, "no such file or directory") for missing in found.missing]
+    for directory in found.empty_dirs:
+        findings.append(
+            Finding("input-error", Severity.WARNING, "no *.yaml, *.yml or *.json files in this directory", directory, 1, 1)
+        )
+    return findings
 
 
 def load(
@@ -229,20 +255,7 @@ def load(
 ) -> LoadResult:
     """Load every manifest under ``paths``, in a stable order; ``progress("load", done, total)`` after each file."""
     found = discover(paths, excludes)
-    result = LoadResult(missing=list(found.missing))
-    for missing in found.missing:
-        result.findings.append(_input_error(missing, "no such file or directory"))
-    for directory in found.empty_dirs:
-        result.findings.append(
-            Finding(
-                "input-error",
-                Severity.WARNING,
-                "no *.yaml, *.yml or *.json files in this directory",
-                directory,
-                1,
-                1,
-            )
-        )
+    result = LoadResult(missing=list(found.missing), findings=discovery_findings(found))
     for done, source in enumerate(found.inputs, 1):
         result.add(load_file(source, stdin), source.display)
         if progress is not None:

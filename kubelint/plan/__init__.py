@@ -80,17 +80,17 @@ def plan_resources(resources: list[Resource], profile: ClusterProfile, kubernete
 
 def run_plan(paths: list[str], profile: ClusterProfile, options: Options | None = None, stdin: BinaryIO | None = None) -> PlanReport:
     """Load ``paths`` and plan them; findings of loading, shape and the planner come back sorted."""
-    from kubelint.engine import ActiveRule, Engine
-    from kubelint.loader import load
+    from kubelint.engine import ActiveRule
+    from kubelint.perfile import FileChecker, check_files
     from kubelint.rulebook import load_rules
 
     options = options or Options()
     version = options.kubernetes_version or DEFAULT_KUBERNETES_VERSION
     with paused_gc():
-        loaded = load(paths, options.exclude, stdin)
-        findings = list(loaded.findings)
         shape = load_rules(options.rules_dirs)["object-shape"]
-        findings.extend(Engine([ActiveRule(shape, shape.severity)], version).run(loaded.resources))
+        # Loading and the shape check, per file: here, in worker processes (--jobs) or from the cache.
+        loaded = check_files(paths, options, FileChecker([ActiveRule(shape, shape.severity)], version, options.default_namespace), stdin)
+        findings = list(loaded.findings)
         result, failures = plan_resources([r for r in loaded.resources if plannable(r)], profile, version)
         findings.extend(failures)
         findings.extend(planner_findings(result.world, options))
