@@ -70,7 +70,7 @@ class Config:
     """Absolute directory of the file: what its relative paths and globs start from."""
     data: dict[str, Any]
     text: str
-    source_map: "SourceMap | None"
+    source_map: SourceMap | None
     """Positions of a YAML file; None for pyproject.toml (searched in ``text``)."""
 
     def locate(self, path: FieldPath, *, key: bool = False) -> tuple[int, int]:
@@ -245,7 +245,7 @@ def _check_selector(config: Config, path: FieldPath, selector: str, names: set[s
         raise config.error(path, f'unknown rule or category "{selector}"{hint}', key=key)
 
 
-def _check_option_values(config: Config, rule: "Rule", values: dict[str, Any]) -> None:
+def _check_option_values(config: Config, rule: Rule, values: dict[str, Any]) -> None:
     from kubelint.loader.scalars import describe, shown
     from kubelint.suggest import did_you_mean
 
@@ -260,7 +260,7 @@ def _check_option_values(config: Config, rule: "Rule", values: dict[str, Any]) -
             raise config.error(path, f"expected {expected}, got {describe(value)}{shown(value)}{config.type_hint(path, value)}")
 
 
-def check_rules(config: Config, catalog: dict[str, "Rule"]) -> None:
+def check_rules(config: Config, catalog: dict[str, Rule]) -> None:
     """Every rule id, category and option the configuration names exists in ``catalog``."""
     from kubelint.suppress import ALL
 
@@ -296,8 +296,7 @@ def _anchored(patterns: Sequence[str], config: Config) -> list[str]:
     anchored: list[str] = []
     for pattern in patterns:
         rooted = pattern.strip("/")
-        if rooted.startswith("./"):
-            rooted = rooted[2:]
+        rooted = rooted.removeprefix("./")
         anchored.append(rooted if "/" not in rooted else f"{glob.escape(config.directory)}/{rooted}")
     return anchored
 
@@ -307,7 +306,7 @@ def _folders(config: Config, key: str) -> list[str]:
     return [os.path.relpath(os.path.join(config.directory, folder)) for folder in config.data.get(key, [])]
 
 
-def _suppressions(config: Config) -> list["ConfigSuppression"]:
+def _suppressions(config: Config) -> list[ConfigSuppression]:
     from kubelint.suppress import ConfigSuppression
 
     found = []
@@ -340,7 +339,7 @@ def _suppressions(config: Config) -> list["ConfigSuppression"]:
     return found
 
 
-def apply_config(options: "Options", config: Config | None) -> None:
+def apply_config(options: Options, config: Config | None) -> None:
     """Fold the configuration into ``options``, which hold the command line's
     flags: those win (a version given replaces the file's; excludes and rule
     folders add to the file's)."""

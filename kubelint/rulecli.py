@@ -30,7 +30,7 @@ class UnknownName(ValueError):
     """A rule id or category that the catalog does not have (a usage error)."""
 
 
-def _state(rule: "Rule", options: "Options") -> tuple[bool, str]:
+def _state(rule: Rule, options: Options) -> tuple[bool, str]:
     """Whether the rule runs under ``options``, and how a person reads it: ``on``, ``off (ignore)``..."""
     from kubelint.pipeline import rule_selected
 
@@ -40,7 +40,7 @@ def _state(rule: "Rule", options: "Options") -> tuple[bool, str]:
     return enabled, "on (select)" if enabled else "off (ignore)"
 
 
-def rule_entries(rules: dict[str, "Rule"], options: "Options", categories: Sequence[str] = ()) -> list[dict[str, Any]]:
+def rule_entries(rules: dict[str, Rule], options: Options, categories: Sequence[str] = ()) -> list[dict[str, Any]]:
     """One entry per rule, sorted by id; ``categories`` keeps only those (unknown ones are a usage error)."""
     from kubelint.pipeline import configured_severity
 
@@ -69,7 +69,7 @@ def rule_entries(rules: dict[str, "Rule"], options: "Options", categories: Seque
     return entries
 
 
-def _console(color: bool, width: int | None) -> "Console":
+def _console(color: bool, width: int | None) -> Console:
     from rich.console import Console
 
     if color:
@@ -77,7 +77,7 @@ def _console(color: bool, width: int | None) -> "Console":
     return Console(force_terminal=False, color_system=None, width=width, highlight=False, no_color=True)
 
 
-def _captured(console: "Console", renderable: Any) -> str:
+def _captured(console: Console, renderable: Any) -> str:
     with console.capture() as capture:
         console.print(renderable)
     return "".join(line.rstrip() + "\n" for line in capture.get().splitlines())
@@ -105,7 +105,7 @@ def render_rules(entries: list[dict[str, Any]], format: str, *, color: bool = Fa
     return _captured(_console(color, None if color else 10_000), table)
 
 
-def explain(rule_id: str, rules: dict[str, "Rule"], *, color: bool = False) -> str:
+def explain(rule_id: str, rules: dict[str, Rule], *, color: bool = False) -> str:
     """The documentation of ``rule_id``, rendered for a terminal (or plain text)."""
     from rich.markdown import Markdown
 

@@ -39,7 +39,7 @@ def _code(text: str) -> str:
     return f"```{language}\n{text.rstrip()}\n```"
 
 
-def _options(rule: "Rule") -> str:
+def _options(rule: Rule) -> str:
     if not rule.options:
         return "This rule has no options."
     rows = ["| option | type | default | meaning |", "|---|---|---|---|"]
@@ -50,7 +50,7 @@ def _options(rule: "Rule") -> str:
     return "\n".join(rows) + f"\n\nSet them in the configuration (`.kubelint.yaml`):\n\n```yaml\noptions:\n  {rule.id}:\n{example}\n```"
 
 
-def _suppression(rule: "Rule") -> str:
+def _suppression(rule: Rule) -> str:
     rule_id = rule.id
     if rule_id == UNUSED_RULE:
         return (
@@ -79,20 +79,26 @@ def _suppression(rule: "Rule") -> str:
         off = f"`ignore: [{rule_id}]` turns it off"
     return "\n".join(
         [
-            f"- **Comment**: `# kubelint: ignore[{rule_id}] reason` at the end of the offending line, or alone "
-            f"on the line above it; `# kubelint: ignore-file[{rule_id}] reason` covers the whole file.",
+            (
+                f"- **Comment**: `# kubelint: ignore[{rule_id}] reason` at the end of the offending line, or alone "
+                f"on the line above it; `# kubelint: ignore-file[{rule_id}] reason` covers the whole file."
+            ),
             f"- **Annotation**: {annotation}",
-            f"- **Configuration**: `suppressions: [{{rules: [{rule_id}], kind: Deployment, name: web-*, "
-            'containers: [sidecar], paths: ["vendor/**"], reason: ...}]` (each pattern optional, the reason '
-            f'required), or `ignore-paths: {{{rule_id}: ["legacy/**"]}}`; {off}.',
+            (
+                f"- **Configuration**: `suppressions: [{{rules: [{rule_id}], kind: Deployment, name: web-*, "
+                'containers: [sidecar], paths: ["vendor/**"], reason: ...}]` (each pattern optional, the reason '
+                f'required), or `ignore-paths: {{{rule_id}: ["legacy/**"]}}`; {off}.'
+            ),
             "",
-            "The reason is kept with each suppressed finding (`suppressed` in JSON output), and suppressed "
-            "findings never fail the run.",
+            (
+                "The reason is kept with each suppressed finding (`suppressed` in JSON output), and suppressed "
+                "findings never fail the run."
+            ),
         ]
     )
 
 
-def sections(rule: "Rule") -> list[tuple[str, str]]:
+def sections(rule: Rule) -> list[tuple[str, str]]:
     """(heading, Markdown body) of each section; an empty body is a missing section."""
     doc = rule.doc
     examples = doc["examples"]
@@ -111,13 +117,13 @@ def sections(rule: "Rule") -> list[tuple[str, str]]:
     return found
 
 
-def summary_line(rule: "Rule") -> str:
+def summary_line(rule: Rule) -> str:
     """``Severity: **warning** · Category: `security` · on by default``."""
     default = "on by default" if rule.enabled else f"off by default (turn it on with `select: [{rule.id}]`)"
     return f"Severity: **{rule.severity.label}** · Category: `{rule.category}` · {default}"
 
 
-def rule_markdown(rule: "Rule", level: int = 2) -> str:
+def rule_markdown(rule: Rule, level: int = 2) -> str:
     """The whole documentation of ``rule``, its heading at ``level`` (``## id``)."""
     heading = "#" * level
     parts = [f"{heading} {rule.id}", f"**{rule.title}**", summary_line(rule)]

@@ -143,12 +143,12 @@ def _next_content_line(text: str, offset: int, line: int) -> int | None:
 class _Suppressions:
     """Every suppression of one run, indexed for matching findings."""
 
-    catalog: dict[str, "Rule"]
+    catalog: dict[str, Rule]
     categories: frozenset[str]
     active_ids: frozenset[str]
     active_categories: frozenset[str]
     all_judged: bool
-    unused: "ActiveRule | None"
+    unused: ActiveRule | None
     by_line: dict[tuple[str, int], list[_Claim]] = field(default_factory=dict)
     by_file: dict[str, list[_Claim]] = field(default_factory=dict)
     by_object: dict[tuple[str, ObjectRef], list[_Claim]] = field(default_factory=dict)
@@ -258,7 +258,7 @@ class _Suppressions:
         source = _Source("config", "suppression", len(entry.rules))
         claims = [
             _Claim(selector, entry.reason, source, entry.file, line, column)
-            for selector, (line, column) in zip(entry.rules, entry.positions)
+            for selector, (line, column) in zip(entry.rules, entry.positions, strict=True)
         ]
         self.config.append((entry, claims))
 
@@ -386,8 +386,8 @@ def apply_suppressions(
     findings: Sequence[Finding],
     resources: Sequence[Resource],
     texts: dict[str, str],
-    active: Sequence["ActiveRule"],
-    options: "Options",
+    active: Sequence[ActiveRule],
+    options: Options,
     paths: Sequence[str],
 ) -> list[Finding]:
     """Mark the suppressed ``findings`` (``Finding.suppressed`` = the reason);

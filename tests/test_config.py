@@ -9,7 +9,13 @@ import pytest
 from typer.testing import CliRunner
 
 from kubelint.cli import app
-from kubelint.config import ConfigError, apply_config, find_config, load_config, read_config
+from kubelint.config import (
+    ConfigError,
+    apply_config,
+    find_config,
+    load_config,
+    read_config,
+)
 from kubelint.model import Severity
 from kubelint.pipeline import Options, run_check
 

@@ -116,6 +116,11 @@ def test_a_file_comment_and_all(tmp_path: Path) -> None:
     ]
 
 
+NOT_A_DIRECTIVE = (
+    'is not a kubelint directive: write "# kubelint: ignore[rule-id] reason" or "# kubelint: ignore-file[rule-id] reason"'
+)
+
+
 def test_bad_comments_are_reported(tmp_path: Path) -> None:
     manifest = with_line(DEPLOYMENT, 7, "  # kubelint: ignore[replica] negative on purpose")
     manifest = with_line(manifest, 20, "  # kubelint: disable port-name")
@@ -123,10 +128,8 @@ def test_bad_comments_are_reported(tmp_path: Path) -> None:
     findings = [f for f in check(tmp_path, manifest) if f.rule == "unused-suppression"]
     assert [(f.line, f.column, f.message) for f in findings] == [
         (7, 17, '"# kubelint: ignore[replica]" names an unknown rule "replica"; did you mean "replicas"?'),
-        (20, 36, '"# kubelint: disable port-name" is not a kubelint directive: write "# kubelint: ignore[rule-id] reason" '
-         'or "# kubelint: ignore-file[rule-id] reason"'),
-        (25, 39, '"# kubelint: ignore[]" is not a kubelint directive: write "# kubelint: ignore[rule-id] reason" '
-         'or "# kubelint: ignore-file[rule-id] reason"'),
+        (20, 36, f'"# kubelint: disable port-name" {NOT_A_DIRECTIVE}'),
+        (25, 39, f'"# kubelint: ignore[]" {NOT_A_DIRECTIVE}'),
     ]
 
 
