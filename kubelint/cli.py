@@ -102,7 +102,12 @@ def exit_code(report, fail_on: str) -> int:  # type: ignore[no-untyped-def]
 PathsArgument = Annotated[
     List[str], typer.Argument(help="Files, directories (walked for *.yaml, *.yml, *.json) or - for stdin.")
 ]
-FormatOption = Annotated[str, typer.Option("--format", callback=_check_format, help="Output format.")]
+FormatOption = Annotated[
+    str,
+    typer.Option(
+        "--format", callback=_check_format, help="Output format: text, json, sarif, junit, github, gitlab or markdown."
+    ),
+]
 OutputOption = Annotated[Optional[Path], typer.Option("--output", help="Write the report to FILE.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print findings only, no summary.")]
 NoColorOption = Annotated[bool, typer.Option("--no-color", help="Never colour the output.")]
