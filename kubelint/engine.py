@@ -11,15 +11,12 @@ from __future__ import annotations
 import importlib
 import traceback
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from kubelint.checks import Problem, RuleContext
 from kubelint.kube import DEFAULT_NAMESPACE
 from kubelint.model import Finding, Resource, Severity
 from kubelint.rulebook import Rule
-
-if TYPE_CHECKING:  # pragma: no cover - typing only
-    from kubelint.pipeline import Progress
 
 CheckFunction = Callable[..., Iterable[Problem]]
 
@@ -109,17 +106,17 @@ class Engine:
             if active.rule.id not in self.kinds or kind in self.kinds[active.rule.id]
         ]
 
-    def run(self, resources: Sequence[Resource], progress: Progress | None = None) -> list[Finding]:
+    def run(self, resources: Sequence[Resource]) -> list[Finding]:
         """Findings of every check over ``resources``: each object's, then the cross-object ones."""
-        return self.run_per_resource(resources, progress) + self.run_cross_object(resources)
+        return self.run_per_resource(resources) + self.run_cross_object(resources)
 
     def _contexts(self, resources: Sequence[Resource]) -> dict[str, RuleContext]:
         for context in self.contexts.values():
             context.resources = resources
         return self.contexts
 
-    def run_per_resource(self, resources: Sequence[Resource], progress: Progress | None = None) -> list[Finding]:
-        """Findings of the per-resource checks; ``progress("rules", done, total)`` after each object.
+    def run_per_resource(self, resources: Sequence[Resource]) -> list[Finding]:
+        """Findings of the per-resource checks.
 
         Each object's findings depend on that object alone, so this part may
         run file by file, in worker processes, or come from the result cache.
@@ -127,7 +124,7 @@ class Engine:
         findings: list[Finding] = []
         contexts = self._contexts(resources)
         checks_by_kind: dict[str | None, list[tuple[ActiveRule, CheckFunction]]] = {}
-        for done, resource in enumerate(resources, 1):
+        for resource in resources:
             kind = resource.kind
             checks = checks_by_kind.get(kind)
             if checks is None:
@@ -138,8 +135,6 @@ class Engine:
                         findings.append(to_finding(active, resource, problem))
                 except Exception as error:  # noqa: BLE001 - contained, reported
                     findings.append(internal_error(active.rule.id, resource, error))
-            if progress is not None:
-                progress("rules", done, len(resources))
         return findings
 
     def run_cross_object(self, resources: Sequence[Resource]) -> list[Finding]:

@@ -17,8 +17,8 @@ from kubelint.model import BASELINED, Finding, Report, Severity, Summary
 DEFAULT_KUBERNETES_VERSION = "1.37"
 
 Progress = Callable[[str, int, int], None]
-"""``progress(stage, done, total)``: called after each file loaded (stage ``load``)
-and each object checked (stage ``rules``), for a progress bar on long runs."""
+"""``progress(stage, done, total)``: called as each file is checked (stage ``load``),
+for a progress bar on long runs."""
 
 VALIDATE_CATEGORIES = frozenset({"input", "yaml", "schema", "api", "deprecation"})
 """What ``kubelint validate`` runs: will the API server accept the objects?"""

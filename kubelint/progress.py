@@ -4,7 +4,7 @@ Quiet by default: the bar appears only when standard error is a terminal
 and the run has already taken ``DELAY`` seconds (a pre-commit hook or a
 small check never shows it), and it is transient, erased before the report
 is written, so it never mixes with the output, machine formats included.
-The pipeline calls it per file loaded and per object checked
+The pipeline calls it as each file is checked
 (:data:`kubelint.pipeline.Progress`).
 """
 
@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from typing import IO, Any, Iterator
 
 DELAY = 1.0
-STAGES = {"load": "Loading files", "rules": "Running rules"}
+STAGES = {"load": "Checking files"}
 
 
 class ProgressBar:

@@ -36,9 +36,9 @@ def test_the_bar_draws_after_the_delay_and_erases_itself() -> None:
     with progress_bar(terminal, delay=0) as bar:
         assert isinstance(bar, ProgressBar)
         bar("load", 1, 3)
-        bar("rules", 2, 5)
+        bar("load", 2, 5)
     drawn = terminal.getvalue()
-    assert "Loading files" in drawn and "Running rules" in drawn and "2/5" in drawn
+    assert "Checking files" in drawn and "2/5" in drawn
 
 
 def test_a_short_run_draws_nothing() -> None:
@@ -77,4 +77,4 @@ def test_machine_output_stays_clean_with_stderr_on_a_terminal() -> None:
             os.close(follower)
     assert result.returncode == 1
     assert json.loads(result.stdout)["version"] == "2.1.0"
-    assert b"Running rules" not in drawn and b"Loading files" not in drawn
+    assert b"Checking files" not in drawn

@@ -13,16 +13,13 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import Any, BinaryIO
 
 from kubelint.loader.discover import STDIN, Discovery, Input, discover
 from kubelint.loader.sourcemap import SourceMap
 from kubelint.loader.text import DecodeProblem, decode
 from kubelint.loader.yamldoc import YamlDocument, YamlProblem, parse_stream
 from kubelint.model import Finding, Resource, Severity, format_path
-
-if TYPE_CHECKING:  # pragma: no cover - typing only
-    from kubelint.pipeline import Progress
 
 __all__ = [
     "FileResult",
@@ -247,17 +244,10 @@ def discovery_findings(found: Discovery) -> list[Finding]:
     return findings
 
 
-def load(
-    paths: list[str],
-    excludes: list[str] | None = None,
-    stdin: BinaryIO | None = None,
-    progress: Progress | None = None,
-) -> LoadResult:
-    """Load every manifest under ``paths``, in a stable order; ``progress("load", done, total)`` after each file."""
+def load(paths: list[str], excludes: list[str] | None = None, stdin: BinaryIO | None = None) -> LoadResult:
+    """Load every manifest under ``paths``, in a stable order."""
     found = discover(paths, excludes)
     result = LoadResult(missing=list(found.missing), findings=discovery_findings(found))
-    for done, source in enumerate(found.inputs, 1):
+    for source in found.inputs:
         result.add(load_file(source, stdin), source.display)
-        if progress is not None:
-            progress("load", done, len(found.inputs))
     return result
