@@ -1,8 +1,11 @@
 """Synthetic manifests for benchmarks: a realistic mix, deterministic.
 
-Deployments with probes and resources, their Services, Ingresses,
-ConfigMaps and StatefulSets, as platform teams write them. The same seed
-always gives the same bytes, so runs compare like with like.
+Namespaces, then two CustomResourceDefinitions, then one "app" after another
+as platform teams write them: a Deployment with probes, resources and a
+mounted ConfigMap, its Service, Ingress and ConfigMap; every tenth app a
+StatefulSet with its headless Service and a ``Backup`` custom resource,
+every fifth a ``Dashboard`` custom resource. The same seed always gives the
+same bytes, so runs compare like with like.
 """
 
 from __future__ import annotations
@@ -43,9 +46,18 @@ spec:
         resources:
           requests: {{cpu: {cpu}m, memory: {memory}Mi}}
           limits: {{memory: {memory}Mi}}
+        env:
+        - name: LOG_LEVEL
+          valueFrom:
+            configMapKeyRef: {{name: {name}-config, key: LOG_LEVEL}}
+        volumeMounts:
+        - {{name: config, mountPath: /etc/{name}, readOnly: true}}
         securityContext:
           runAsNonRoot: true
           allowPrivilegeEscalation: false
+      volumes:
+      - name: config
+        configMap: {{name: {name}-config}}
 """
 
 _SERVICE = """\
@@ -122,30 +134,134 @@ spec:
       resources: {{requests: {{storage: 10Gi}}}}
 """
 
-# One "app": the documents a team writes for one service, by weight.
+_HEADLESS_SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: {name}-db
+  namespace: {namespace}
+spec:
+  clusterIP: None
+  selector: {{app: {name}-db}}
+  ports: [{{name: pg, port: 5432}}]
+"""
+
+_NAMESPACE = """\
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: team-{team:02d}
+  labels: {{team: team-{team:02d}}}
+"""
+
+_CRD = """\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: {plural}.{group}
+spec:
+  group: {group}
+  scope: Namespaced
+  names: {{plural: {plural}, singular: {singular}, kind: {kind}}}
+  versions:
+  - name: {version}
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+"""
+
+_BACKUP_CRD = _CRD.format(plural="backups", singular="backup", kind="Backup", group="ops.example.com", version="v1") + """\
+            required: [schedule, target]
+            properties:
+              schedule: {type: string, pattern: '^[0-9*/, -]+$'}
+              retentionDays: {type: integer, minimum: 1, maximum: 365}
+              target:
+                type: object
+                required: [kind, name]
+                properties:
+                  kind: {type: string, enum: [StatefulSet, PersistentVolumeClaim]}
+                  name: {type: string, maxLength: 253}
+"""
+
+_DASHBOARD_CRD = _CRD.format(
+    plural="dashboards", singular="dashboard", kind="Dashboard", group="observability.example.com", version="v1alpha1"
+) + """\
+            required: [title]
+            properties:
+              title: {type: string, minLength: 1}
+              refreshSeconds: {type: integer, minimum: 5}
+              panels:
+                type: array
+                items:
+                  type: object
+                  required: [query]
+                  properties:
+                    query: {type: string}
+                    unit: {type: string}
+"""
+
+_BACKUP = """\
+apiVersion: ops.example.com/v1
+kind: Backup
+metadata:
+  name: {name}-db
+  namespace: {namespace}
+spec:
+  schedule: "{minute} 2 * * *"
+  retentionDays: 14
+  target: {{kind: StatefulSet, name: {name}-db}}
+"""
+
+_DASHBOARD = """\
+apiVersion: observability.example.com/v1alpha1
+kind: Dashboard
+metadata:
+  name: {name}
+  namespace: {namespace}
+spec:
+  title: {name} latency and errors
+  refreshSeconds: 30
+  panels:
+  - {{query: 'histogram_quantile(0.99, rate(http_request_seconds_bucket{{app="{name}"}}[5m]))', unit: s}}
+  - {{query: 'rate(http_requests_total{{app="{name}",code=~"5.."}}[5m])'}}
+"""
+
+NAMESPACES = 20
+"""Apps are spread over this many namespaces (team-00 ... team-19)."""
+
+# One "app": the documents a team writes for one service.
 _APP = (_DEPLOYMENT, _SERVICE, _INGRESS, _CONFIGMAP)
+_DATABASE = (_STATEFULSET, _HEADLESS_SERVICE, _BACKUP)
+
+
+def _app_templates(app: int) -> tuple[str, ...]:
+    """Every tenth app has a database (StatefulSet, headless Service, Backup), every fifth a Dashboard."""
+    return _APP + (_DATABASE if app % 10 == 9 else ()) + ((_DASHBOARD,) if app % 5 == 2 else ())
 
 
 def documents(count: int, seed: int = 1) -> list[str]:
-    """``count`` YAML documents; every tenth app also gets a StatefulSet."""
+    """``count`` YAML documents: the namespaces and CRDs first, then the apps."""
     rng = random.Random(seed)
-    out: list[str] = []
+    out = [_NAMESPACE.format(team=team) for team in range(NAMESPACES)] + [_BACKUP_CRD, _DASHBOARD_CRD]
     app = 0
     while len(out) < count:
         values = {
             "name": f"svc-{app:05d}",
-            "namespace": f"team-{app % 20:02d}",
+            "namespace": f"team-{app % NAMESPACES:02d}",
             "replicas": rng.choice((2, 3, 3, 4)),
             "minor": rng.randrange(30),
             "cpu": rng.choice((100, 250, 500)),
             "memory": rng.choice((128, 256, 512)),
+            "minute": rng.randrange(60),
         }
-        templates = _APP + ((_STATEFULSET,) if app % 10 == 9 else ())
-        for template in templates:
-            if len(out) < count:
-                out.append(template.format(**values))
+        out.extend(template.format(**values) for template in _app_templates(app))
         app += 1
-    return out
+    return out[:count]
 
 
 def write_stream(path: Path, count: int, seed: int = 1) -> Path:

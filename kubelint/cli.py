@@ -372,6 +372,24 @@ def plan_command(
         Optional[List[str]], typer.Option("--exclude", help="Skip paths matching GLOB (repeatable).")
     ] = None,
     default_namespace: DefaultNamespaceOption = "default",
+    base: Annotated[
+        Optional[str], typer.Option("--base", help="Plan against these manifests (a directory or a file) instead of an empty cluster.")
+    ] = None,
+    base_ref: Annotated[
+        Optional[str], typer.Option("--base-ref", help="Plan against the same paths at this git revision (e.g. origin/main).")
+    ] = None,
+    state: Annotated[
+        Optional[str], typer.Option("--state", help="Plan against a state saved by --save-state.")
+    ] = None,
+    live: Annotated[
+        Optional[str], typer.Option("--live", help="Plan against a live cluster: the output of kubectl get ... -o yaml (or -o json).")
+    ] = None,
+    save_state: Annotated[
+        Optional[str], typer.Option("--save-state", help="Save the planned cluster to FILE, to plan the next change against it with --state.")
+    ] = None,
+    detailed_exitcode: Annotated[
+        bool, typer.Option("--detailed-exitcode", help="Exit 0 for no changes, 2 for changes, 1 for errors (as terraform plan).")
+    ] = False,
     jobs: JobsOption = None,
     cache_dir: CacheDirOption = None,
     no_cache: NoCacheOption = False,
@@ -380,10 +398,19 @@ def plan_command(
 
     from kubelint.model import Severity
     from kubelint.pipeline import Options
-    from kubelint.plan import render, run_plan
+    from kubelint.plan import BaseError, BaseSpec, render, run_plan
+    from kubelint.plan.state import save_state as write_state
     from kubelint.reconcile.profile import ProfileError, default_profile, load_profile, parse_time
     from kubelint.rulebook import RuleFileError
 
+    def fail(message: str) -> "typer.Exit":
+        """A usage error: exit 2, or 1 under --detailed-exitcode (where 2 means changes)."""
+        exit_ = usage_error(message)
+        return typer.Exit(EXIT_FINDINGS) if detailed_exitcode else exit_
+
+    bases = [BaseSpec(kind, value) for kind, value in (("base", base), ("base-ref", base_ref), ("state", state), ("live", live)) if value]
+    if len(bases) > 1:
+        raise fail(f"plan against one base at a time, not {' and '.join('--' + spec.kind for spec in bases)}")
     try:
         profile = load_profile(cluster) if cluster is not None else default_profile()
         if nodes is not None:
@@ -391,19 +418,24 @@ def plan_command(
         if now is not None:
             profile = replace(profile, now=parse_time(now))
     except (ProfileError, ValueError) as error:
-        raise usage_error(str(error)) from None
+        raise fail(str(error)) from None
     options = Options(kubernetes_version=kubernetes_version, exclude=list(exclude or []), default_namespace=default_namespace)
     _run_in_parallel_with_cache(options, jobs, cache_dir, no_cache)
     try:
-        report = run_plan(paths, profile, options)
-    except RuleFileError as error:
-        raise usage_error(str(error)) from None
+        report = run_plan(paths, profile, options, base=bases[0] if bases else None)
+        if save_state is not None:
+            write_state(save_state, report.applied, report.plan.world)
+    except (RuleFileError, BaseError) as error:
+        raise fail(str(error)) from None
     sections = tuple(part.strip() for part in show.split(","))
     write_output(render(report, format, color=use_color(no_color, output), show=sections), output)
+    worst = report.worst()
+    failed = worst is not None and worst >= Severity.ERROR
+    if detailed_exitcode:
+        raise typer.Exit(EXIT_FINDINGS if failed or report.missing_paths else 2 if report.plan.has_changes else EXIT_OK)
     if report.missing_paths:
         raise typer.Exit(EXIT_USAGE)
-    worst = report.worst()
-    raise typer.Exit(EXIT_FINDINGS if worst is not None and worst >= Severity.ERROR else EXIT_OK)
+    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
 def main() -> None:

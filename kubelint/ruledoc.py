@@ -102,10 +102,13 @@ def sections(rule: Rule) -> list[tuple[str, str]]:
     """(heading, Markdown body) of each section; an empty body is a missing section."""
     doc = rule.doc
     examples = doc["examples"]
+    example = _code(examples["bad"])
+    if examples.get("base"):  # a rule about changes: what the example changes
+        example = f"Planned against this base (what the cluster runs):\n\n{_code(examples['base'])}\n\nthe change:\n\n{example}"
     found = [
         ("What it does", doc["description"].strip()),
         ("Why it matters", doc["rationale"].strip()),
-        ("Example", _code(examples["bad"])),
+        ("Example", example),
         ("Use instead", f"{doc['remediation'].strip()}\n\n{_code(examples['good'])}"),
         ("Options", _options(rule)),
         ("Suppression", _suppression(rule)),

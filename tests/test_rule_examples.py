@@ -3,7 +3,8 @@
 The examples live in the rule files (rules/*.yaml) and are what
 ``kubelint explain`` shows, so they are tested like code. Planner rules
 (``check: {builtin: plan}``) report through ``kubelint plan``, not
-``kubelint check``, so their examples are planned on the built-in cluster.
+``kubelint check``, so their examples are planned on the built-in cluster
+(against the example's ``base`` manifests when it has one).
 """
 
 from __future__ import annotations
@@ -25,10 +26,14 @@ def _run_example(rule, text: str, tmp_path: Path):
     path.write_bytes(text.encode(examples.get("encoding", "utf-8")))
     options = Options(enable=frozenset({rule.id}), rule_options={rule.id: examples.get("options", {})})
     if rule.check.get("builtin") == "plan":
-        from kubelint.plan import run_plan
+        from kubelint.plan import BaseSpec, run_plan
         from kubelint.reconcile import default_profile
 
-        return [f for f in run_plan([str(path)], default_profile(), options).findings if f.rule == rule.id]
+        base = None
+        if "base" in examples:  # a rule about changes: the examples are planned against this base
+            (tmp_path / "base.yaml").write_text(examples["base"])
+            base = BaseSpec("base", str(tmp_path / "base.yaml"))
+        return [f for f in run_plan([str(path)], default_profile(), options, base=base).findings if f.rule == rule.id]
     return [f for f in run_check([str(path)], options).findings if f.rule == rule.id]
 
 

@@ -1,10 +1,14 @@
 """``kubelint plan``: what applying the manifests would make, as a diff of two worlds.
 
-:func:`run_plan` loads the manifests, checks their basic shape, plays them
-through the embedded cluster (:mod:`kubelint.reconcile`) and diffs the
-result against the base world (for now the empty cluster of the profile).
-The planner's findings become Findings under their rule files
-(``rules/plan-*.yaml``), next to the loader's and the shape check's.
+:func:`run_plan` loads the manifests and the base (kubelint.plan.bases: the
+empty cluster, other manifests, a git revision, a saved state or a live
+cluster), checks their basic shape, plays both through the embedded cluster
+(:mod:`kubelint.reconcile`; the new world keeps what the base world
+allocated and runs), and diffs the two worlds. Updates the API server would
+refuse become replacements (kubelint.plan.immutable), and each workload that
+changes gets its rollout (kubelint.plan.rollout). The planner's findings
+become Findings under their rule files (``rules/plan-*.yaml``), next to the
+loader's and the shape check's.
 """
 
 from __future__ import annotations
@@ -14,7 +18,10 @@ from typing import BinaryIO
 
 from kubelint.model import Finding, Resource, Severity
 from kubelint.pipeline import DEFAULT_KUBERNETES_VERSION, Options, paused_gc
+from kubelint.plan import immutable
+from kubelint.plan.bases import Base, BaseError, BaseSpec, empty, load_base
 from kubelint.plan.diff import Entry, Plan, plan
+from kubelint.plan.rollout import rollouts
 from kubelint.reconcile import ClusterProfile, World, reconcile
 
 SECTIONS = ("pods", "services", "endpoints", "dns", "routes")
@@ -28,6 +35,10 @@ class PlanReport:
     kubernetes_version: str
     files: int = 0
     missing_paths: list[str] = field(default_factory=list)
+    base: str = "the empty cluster"
+    """What the plan is against (kubelint.plan.bases.Base.description)."""
+    applied: list[Resource] = field(default_factory=list)
+    """The objects as the cluster would hold them (what --save-state saves)."""
 
     @property
     def profile(self) -> ClusterProfile:
@@ -59,15 +70,35 @@ def planner_findings(world: World, options: Options) -> list[Finding]:
     return findings
 
 
-def plan_resources(resources: list[Resource], profile: ClusterProfile, kubernetes_version: str) -> tuple[Plan, list[Finding]]:
-    """The plan of applying ``resources`` to the profile's empty cluster.
+def _worlds(resources: list[Resource], base: Base, profile: ClusterProfile, version: str) -> Plan:
+    """Both worlds, reconciled the same way; the new one keeps what the base allocated and runs.
+
+    When some update would be refused, the new world is reconciled once more
+    without keeping anything of the objects that are deleted and created again.
+    """
+    base_world = reconcile(base.resources, profile, kubernetes_version=version, previous=base.pins)
+    world = reconcile(resources, profile, kubernetes_version=version, previous=base_world)
+    refused = immutable.replacements(base_world, world)
+    replaced = {replacement.key for replacement in refused}
+    if refused:
+        world = reconcile(resources, profile, kubernetes_version=version, previous=base_world, replacing=replaced)
+        for replacement in refused:
+            for refusal in replacement.refusals:
+                world.report(immutable.RULE, replacement.resource, refusal.path, immutable.message(replacement, refusal))
+    result = plan(base_world, world, refused)
+    result.rollouts = rollouts(base_world, world, replaced)
+    return result
+
+
+def plan_resources(resources: list[Resource], profile: ClusterProfile, kubernetes_version: str,
+                   base: Base | None = None) -> tuple[Plan, list[Finding]]:
+    """The plan of applying ``resources`` to the base (the profile's empty cluster by default).
 
     A failure inside the reconciler is kubelint's bug: it becomes an
     internal-error finding and an empty plan, never a traceback.
     """
-    base = reconcile([], profile, kubernetes_version=kubernetes_version)
     try:
-        return plan(base, reconcile(resources, profile, kubernetes_version=kubernetes_version)), []
+        return _worlds(resources, base or empty(), profile, kubernetes_version), []
     except Exception as error:  # noqa: BLE001 - contained, reported
         where = resources[0] if resources else None
         message = (
@@ -75,11 +106,16 @@ def plan_resources(resources: list[Resource], profile: ClusterProfile, kubernete
             "with the manifests)"
         )
         finding = Finding("internal-error", Severity.ERROR, message, where.file if where else "-", 1, 1)
-        return plan(base, base), [finding]
+        nothing = reconcile([], profile, kubernetes_version=kubernetes_version)
+        return plan(nothing, nothing), [finding]
 
 
-def run_plan(paths: list[str], profile: ClusterProfile, options: Options | None = None, stdin: BinaryIO | None = None) -> PlanReport:
-    """Load ``paths`` and plan them; findings of loading, shape and the planner come back sorted."""
+def run_plan(paths: list[str], profile: ClusterProfile, options: Options | None = None, stdin: BinaryIO | None = None,
+             base: BaseSpec | None = None) -> PlanReport:
+    """Load ``paths`` (and the base) and plan them; findings of loading, shape and the planner come back sorted.
+
+    Raises BaseError when the base cannot be read (a usage error).
+    """
     from kubelint.engine import ActiveRule
     from kubelint.perfile import FileChecker, check_files
     from kubelint.rulebook import load_rules
@@ -87,15 +123,19 @@ def run_plan(paths: list[str], profile: ClusterProfile, options: Options | None 
     options = options or Options()
     version = options.kubernetes_version or DEFAULT_KUBERNETES_VERSION
     with paused_gc():
+        baseline = load_base(base, paths, options.exclude)
+        profile = baseline.profile(profile)
         shape = load_rules(options.rules_dirs)["object-shape"]
         # Loading and the shape check, per file: here, in worker processes (--jobs) or from the cache.
         loaded = check_files(paths, options, FileChecker([ActiveRule(shape, shape.severity)], version, options.default_namespace), stdin)
-        findings = list(loaded.findings)
-        result, failures = plan_resources([r for r in loaded.resources if plannable(r)], profile, version)
+        findings = list(loaded.findings) + baseline.findings
+        baseline.resources = [r for r in baseline.resources if plannable(r)]
+        applied = baseline.applied([r for r in loaded.resources if plannable(r)])
+        result, failures = plan_resources(applied, profile, version, baseline)
         findings.extend(failures)
         findings.extend(planner_findings(result.world, options))
     findings.sort(key=Finding.sort_key)
-    return PlanReport(result, findings, version, loaded.files, list(loaded.missing))
+    return PlanReport(result, findings, version, loaded.files, list(loaded.missing), baseline.description, applied)
 
 
 def render(report: PlanReport, format: str, **options: object) -> str:
@@ -111,4 +151,16 @@ def render(report: PlanReport, format: str, **options: object) -> str:
         return importlib.import_module(FORMATS[format]).render(report, **options)  # type: ignore[no-any-return]
 
 
-__all__ = ["Entry", "Plan", "PlanReport", "FORMATS", "SECTIONS", "plan", "plan_resources", "render", "run_plan"]
+__all__ = [
+    "FORMATS",
+    "SECTIONS",
+    "BaseError",
+    "BaseSpec",
+    "Entry",
+    "Plan",
+    "PlanReport",
+    "plan",
+    "plan_resources",
+    "render",
+    "run_plan",
+]

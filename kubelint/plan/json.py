@@ -1,10 +1,16 @@
 """``kubelint plan --format json``: the contract in docs/contracts/plan-output.schema.json.
 
 Every collection describes the cluster after the plan, each item with its
-``change``. Beyond the contract: ``cluster`` describes the whole profile,
-items list their ``simulated`` fields, ``simulated`` at the top says what the
-plan simulates, and ``serviceEnvironment`` holds the variables new pods get,
-once per namespace rather than once per pod.
+``change``. Beyond the contract: ``base`` names what the plan compares with,
+``cluster`` describes the whole profile, items list their ``simulated``
+fields, ``simulated`` at the top says what the plan simulates, and
+``serviceEnvironment`` holds the variables new pods get, once per namespace
+rather than once per pod. Each of ``changes`` carries terraform's
+``actions`` (a replacement is ``["delete", "create"]``); updates and
+replacements list ``changedFields`` and ``fieldChanges`` (path, before,
+after, and whether it forces the replacement; ``before`` or ``after`` is
+left out for a field added or removed), and a workload that rolls out its
+``rollout`` (strategy, steps, minReady, maxPods, notes).
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from typing import Any
 
 from kubelint import __version__
 from kubelint.plan import PlanReport
-from kubelint.plan.diff import Entry
+from kubelint.plan.diff import ABSENT, Entry, FieldChange
 from kubelint.plan.layout import Layout
 from kubelint.quantity import format_bytes, format_cpu
 from kubelint.reconcile.allocators import address
@@ -70,22 +76,40 @@ def _cluster(profile: ClusterProfile) -> dict[str, Any]:
     }
 
 
+ACTIONS = {"create": ["create"], "update": ["update"], "replace": ["delete", "create"], "delete": ["delete"], "none": ["no-op"]}
+"""terraform's resource_changes[].change.actions."""
+
+
+def _field(change: FieldChange) -> dict[str, Any]:
+    out: dict[str, Any] = {"path": change.dotted}
+    if change.before is not ABSENT:
+        out["before"] = change.before
+    if change.after is not ABSENT:
+        out["after"] = change.after
+    out["forcesReplacement"] = change.forces_replacement
+    return out
+
+
 def _item(entry: Entry, drop: tuple[str, ...] = ()) -> dict[str, Any]:
     out = {"change": entry.change}
     out.update((key, value) for key, value in entry.item.items() if key not in drop)
-    if entry.changed:
+    if entry.fields:
         out["changedFields"] = list(entry.changed)
+        out["fieldChanges"] = [_field(change) for change in entry.fields]
     if entry.reason:
         out["changeReason"] = entry.reason
     return out
 
 
 def _change(entry: Entry, layout: Layout) -> dict[str, Any]:
-    item = _item(entry, drop=("content",))
+    item = {"actions": ACTIONS[entry.change]} | _item(entry, drop=("content",))
     item["reason"] = entry.reason
-    record = layout.world.get(entry.item["kind"], entry.item["namespace"], entry.item["name"])
+    record = layout.world_of(entry).get(entry.item["kind"], entry.item["namespace"], entry.item["name"])
     if record is not None and record.note:
         item["note"] = record.note
+    rollout = layout.rollout(entry)
+    if rollout is not None:
+        item["rollout"] = rollout.to_json()
     return item
 
 
@@ -94,6 +118,7 @@ def document(report: PlanReport) -> dict[str, Any]:
     layout = Layout(plan)
     return {
         "tool": {"name": "kubelint", "version": __version__},
+        "base": report.base,
         "kubernetesVersion": report.kubernetes_version,
         "cluster": _cluster(report.profile),
         "summary": plan.summary(),

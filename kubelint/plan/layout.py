@@ -1,19 +1,22 @@
 """The plan arranged for reading, shared by the text and Markdown renderers.
 
 Input objects come first, each with what derives from it: a Deployment with
-its ReplicaSet and that ReplicaSet's pods, a Service with its endpoints,
+its ReplicaSets and their pods, a Service with its endpoints,
 EndpointSlices and DNS records. Unchanged items (``none``) are left out, as
-terraform leaves them out; the summary still counts them.
+terraform leaves them out (a Service whose endpoints or records change is
+shown for them); the summary still counts them. What is deleted is looked up
+in the base world, everything else in the new one.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from kubelint.model import Resource
-from kubelint.plan.diff import Entry, Plan
+from kubelint.plan.diff import ABSENT, Entry, FieldChange, Plan
 from kubelint.plan.views import Simulated
 from kubelint.reconcile.world import ApiObject, ServiceEnvironment, World
 
@@ -23,7 +26,41 @@ KIND_ORDER = {kind: rank for rank, kind in enumerate(
 """Blocks are printed workloads first, then what routes to them; other kinds after, by name."""
 SYMBOLS = {"create": "+", "update": "~", "replace": "-/+", "delete": "-", "none": " "}
 RECORD_ORDER = {"A": 0, "AAAA": 0, "CNAME": 0, "SRV": 1, "PTR": 2}
-VERBS = {"create": "will be created", "update": "will be updated in place", "replace": "must be replaced", "delete": "will be destroyed"}
+VERBS = {"create": "will be created", "update": "will be updated in place", "replace": "must be replaced",
+         "delete": "will be destroyed", "none": "stays as it is; what it routes to changes"}
+CHANGE_ORDER = {"create": 0, "replace": 1, "update": 2, "none": 3, "delete": 4}
+"""Children under a block: what a rollout creates before what it scales down."""
+VALUE_WIDTH = 80
+FORCES = "# forces replacement"
+
+
+def value_text(value: Any) -> str:
+    """A field's value as JSON on one line, cut to VALUE_WIDTH characters."""
+    if value is ABSENT:
+        return "(none)"
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return text if len(text) <= VALUE_WIDTH else text[: VALUE_WIDTH - 1] + "…"
+
+
+def field_symbol(change: FieldChange) -> str:
+    """``+`` for a field added, ``-`` for one removed, ``~`` for one changed (terraform's marks)."""
+    return "+" if change.before is ABSENT else "-" if change.after is ABSENT else "~"
+
+
+def field_text(change: FieldChange) -> str:
+    """``spec.replicas: 3 -> 4``; an added or removed field shows its one value."""
+    if change.before is ABSENT:
+        return f"{change.dotted}: {value_text(change.after)}"
+    if change.after is ABSENT:
+        return f"{change.dotted}: {value_text(change.before)}"
+    return f"{change.dotted}: {value_text(change.before)} -> {value_text(change.after)}"
+
+
+def shown_fields(entry: Entry) -> list[FieldChange]:
+    """The field changes a reader needs: all of an input object's, the spec of a derived one."""
+    if entry.item.get("owner") and entry.item.get("kind") not in (None, "Pod"):
+        return [change for change in entry.fields if change.path[:1] == ("spec",)]
+    return list(entry.fields)
 
 
 def ref(entry: Entry) -> str:
@@ -75,6 +112,7 @@ class Layout:
         self.plan = plan
         world: World = plan.world
         self.world = world
+        self.base = plan.base
         self.zone = world.profile.cluster_domain
         self.simulated = Simulated.of(world)
         visible = [e for e in plan.objects if e.change != "none"]
@@ -109,24 +147,33 @@ class Layout:
             self._routes[entry.item["ingress"]].append(entry)
         self.endpoints = {(e.item["namespace"], e.item["service"]): e for e in plan.endpoints}
         self.services = {(e.item["namespace"], e.item["name"]): e for e in plan.services}
-        self.top = [e for e in visible if e.item["owner"] is None and self._source(e) is not None and not self._adopted(e)]
+        routed = {key for key, e in self.endpoints.items() if e.change != "none"} | set(self.dns_by_service) | {
+            (e.item["namespace"], owner.split("/", 1)[1]) for e in visible if e.item["kind"] == "EndpointSlice" and (owner := e.item["owner"] or "")
+        }
+        self.top = [e for e in visible if e.item["owner"] is None and self.source(e) is not None and not self._adopted(e)]
+        self.top += [e for e in plan.objects if e.change == "none" and e.item["kind"] == "Service" and self.source(e) is not None
+                     and (e.item["namespace"], e.item["name"]) in routed]
         self.top.sort(key=lambda e: (KIND_ORDER.get(e.item["kind"], len(KIND_ORDER)), e.item["kind"], e.item["namespace"] or "", e.item["name"]))
+
+    def world_of(self, entry: Entry) -> World:
+        """Where an item is: the base world for what is deleted, the new world for the rest."""
+        return self.base if entry.change == "delete" else self.world
 
     def _record(self, entry: Entry) -> ApiObject | None:
         item = entry.item
-        return self.world.get(item["kind"], item["namespace"], item["name"])
+        return self.world_of(entry).get(item["kind"], item["namespace"], item["name"])
 
-    def _source(self, entry: Entry) -> Resource | None:
+    def source(self, entry: Entry) -> Resource | None:
         item = entry.item
-        kind, key = item["kind"], (item["namespace"], item["name"])
+        kind, key, world = item["kind"], (item["namespace"], item["name"]), self.world_of(entry)
         if kind == "Pod":
-            pod = self.world.pods.get(key)  # type: ignore[arg-type]
+            pod = world.pods.get(key)  # type: ignore[arg-type]
             return pod.source if pod else None
         if kind == "Service":
-            service = self.world.services.get(key)  # type: ignore[arg-type]
+            service = world.services.get(key)  # type: ignore[arg-type]
             return service.source if service else None
         if kind == "Endpoints":
-            endpoints = self.world.endpoints.get(key)  # type: ignore[arg-type]
+            endpoints = world.endpoints.get(key)  # type: ignore[arg-type]
             return endpoints.source if endpoints else None
         record = self._record(entry)
         return record.source if record else None
@@ -135,23 +182,34 @@ class Layout:
         """A bare Pod a ReplicaSet took over shows under that ReplicaSet."""
         if entry.item["kind"] != "Pod":
             return False
-        pod = self.world.pods.get((entry.item["namespace"], entry.item["name"]))
+        pod = self.world_of(entry).pods.get((entry.item["namespace"], entry.item["name"]))
         return pod is not None and pod.owner is not None
 
     def block(self, entry: Entry) -> Block:
         item = entry.item
         namespace = item["namespace"] or ""
         controller = f"{item['kind']}/{item['name']}"
-        children = [self.block(child) for child in sorted(self._owned.get((namespace, controller), []), key=lambda e: (e.item["kind"], e.item["name"]))]
+        owned = sorted(self._owned.get((namespace, controller), []), key=lambda e: (e.item["kind"], CHANGE_ORDER[e.change], e.item["name"]))
+        children = [self.block(child) for child in owned]
         pods = self._pods.get((namespace, controller), []) if item["kind"] != "Pod" else []
-        return Block(entry, self._source(entry), self._record(entry), children, pods)
+        return Block(entry, self.source(entry), self._record(entry), children, pods)
 
     def blocks(self, kinds: tuple[str, ...] | None = None, exclude: tuple[str, ...] = ()) -> list[Block]:
         return [self.block(e) for e in self.top if (kinds is None or e.item["kind"] in kinds) and e.item["kind"] not in exclude]
 
     def pod_name_simulated(self, namespace: str, name: str) -> bool:
-        pod = self.world.pods.get((namespace, name))
-        return pod is not None and pod.name_simulated
+        pod = self.world.pods.get((namespace, name)) or self.base.pods.get((namespace, name))
+        return pod is not None and pod.name_simulated and not pod.known
+
+    def pod_known(self, namespace: str, name: str | None) -> bool:
+        """A live cluster's pod: its name and address are facts."""
+        pod = self.world.pods.get((namespace, name or "")) or self.base.pods.get((namespace, name or ""))
+        return pod is not None and pod.known
+
+    def rollout(self, entry: Entry) -> Any:
+        """The rollout of a workload entry (kubelint.plan.rollout.Rollout), or None."""
+        item = entry.item
+        return self.plan.rollouts.get((item["kind"], item["namespace"] or "", item["name"]))
 
     def slices_of(self, namespace: str, service: str) -> list[Entry]:
         return self._slices.get((namespace, service), [])

@@ -11,11 +11,26 @@ style, as terraform marks values "(known after apply)".
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from typing import Any, Iterable
 
 from kubelint.plan import PlanReport
 from kubelint.plan.diff import Entry
-from kubelint.plan.layout import SYMBOLS, VERBS, Block, Layout, location, pod_status, ref, summary_line
+from kubelint.plan.layout import (
+    FORCES,
+    SYMBOLS,
+    VERBS,
+    Block,
+    Layout,
+    field_symbol,
+    field_text,
+    location,
+    pod_status,
+    ref,
+    shown_fields,
+    summary_line,
+)
 from kubelint.quantity import format_bytes, format_cpu
 from kubelint.reconcile.allocators import address
 from kubelint.report.text import finding_line
@@ -86,6 +101,8 @@ def _header(out: Output, report: PlanReport) -> None:
         f"  services {profile.service_cidr}, pods {profile.pod_cidr}, cluster domain {profile.cluster_domain}, "
         f"node ports {low}-{high}, load-balancer pool {pool}"
     )
+    if report.base != "the empty cluster":
+        out.line(f"  compared with {report.base}: what it runs stays where it is, unless the plan says otherwise")
     out.line()
     out.line("Actions: ", ("+ create", "green"), "   ", ("~ update", "yellow"), "   ", ("-/+ replace", "bold red"), "   ", ("- delete", "red"))
     out.line("Values marked ", ("*", SIMULATED_STYLE), " are simulated: a real cluster picks them when the manifests are applied")
@@ -109,7 +126,7 @@ def _workload_detail(layout: Layout, block: Block) -> str:
     if kind == "CronJob":
         parts.append(f'schedule "{spec.get("schedule")}"' + (f" ({spec['timeZone']})" if spec.get("timeZone") else ""))
     if kind == "Ingress":
-        routes = layout.routes_of(f"{record.namespace}/{record.name}")
+        routes = [r for r in layout.routes_of(f"{record.namespace}/{record.name}") if (r.change == "delete") == (block.entry.change == "delete")]
         klass = routes[0].item["ingressClass"] if routes else None
         parts.append(f"class {klass or '(none)'}, {len(routes)} route{'s' if len(routes) != 1 else ''}")
     if record.note:
@@ -122,7 +139,7 @@ def _pod_line(out: Output, entry: Entry, indent: str, adopted: bool, label: str 
     simulated = set(item["simulated"])
     segments: list[Segment | str] = [_mark(entry, indent), label, sim(item["name"], "name" in simulated)]
     if item["node"]:
-        segments += ["  on ", sim(item["node"], True)]
+        segments += ["  on ", sim(item["node"], "node" in simulated)]
     if item["ip"]:
         segments += ["  ", sim(item["ip"], "ip" in simulated)]
     segments.append(f"  {pod_status(item)}")
@@ -135,6 +152,27 @@ def _pod_line(out: Output, entry: Entry, indent: str, adopted: bool, label: str 
     out.line(*segments)
 
 
+def _field_lines(out: Output, entry: Entry, indent: str) -> None:
+    """``~ spec.replicas: 3 -> 4``, one line per changed field, the refused ones marked."""
+    if entry.change not in ("update", "replace"):
+        return
+    for change in shown_fields(entry):
+        symbol = field_symbol(change)
+        style = CHANGE_STYLES[{"+": "create", "-": "delete", "~": "update"}[symbol]]
+        out.line((f"{indent}{symbol} ", style), field_text(change), ("   " + FORCES, "bold red") if change.forces_replacement else "")
+
+
+def _rollout_lines(out: Output, layout: Layout, entry: Entry, indent: str) -> None:
+    rollout = layout.rollout(entry)
+    if rollout is None:
+        return
+    out.line(f"{indent}rollout  ", (rollout.summary, "bold"))
+    if rollout.steps:
+        out.line(f"{indent}         ", " → ".join(rollout.steps))
+    for note in rollout.notes:
+        out.line(f"{indent}         ", (note, "yellow" if "no ready endpoints" in note or "stalls" in note else ""))
+
+
 def _block(out: Output, layout: Layout, block: Block, indent: str, show: set[str]) -> None:
     entry = block.entry
     item = entry.item
@@ -142,15 +180,18 @@ def _block(out: Output, layout: Layout, block: Block, indent: str, show: set[str
     pod = layout.pod(item["namespace"], item["name"]) if item["kind"] == "Pod" else None
     if pod is not None:
         _pod_line(out, pod, indent, False, label)
+        _field_lines(out, entry, indent + INDENT)
         return
     name = sim(item["name"], "name" in item["simulated"])
     detail = _workload_detail(layout, block)
     out.line(_mark(entry, indent), label, name, f": {detail}" if detail else "")
+    _field_lines(out, entry, indent + INDENT)
+    _rollout_lines(out, layout, entry, indent + INDENT)
     for child in block.children:
         _block(out, layout, child, indent + INDENT, show)
     if "pods" in show:
         for pod in block.pods:
-            world_pod = layout.world.pods.get((pod.item["namespace"], pod.item["name"]))
+            world_pod = layout.world_of(pod).pods.get((pod.item["namespace"], pod.item["name"]))
             adopted = world_pod is not None and world_pod.source is not None and world_pod.source.kind == "Pod"
             _pod_line(out, pod, indent + INDENT, adopted)
         unsimulated = sorted({u for pod in block.pods for u in pod.item["unsimulated"]})
@@ -192,6 +233,7 @@ def _service_block(out: Output, layout: Layout, entry: Entry, show: set[str]) ->
         address = [f"{data['type']} ", sim(data["clusterIP"], "clusterIP" in simulated)]
     out.line(_mark(entry, "  "), f"Service {item['namespace']}/", item["name"], ": ", *address)
     inner = "  " + INDENT
+    _field_lines(out, service, inner)
     if data["ports"]:
         out.line(f"{inner}ports       ", *_ports(data))
     if data["type"] == "LoadBalancer":
@@ -208,35 +250,62 @@ def _service_block(out: Output, layout: Layout, entry: Entry, show: set[str]) ->
                      f" {record.item['type']} ", sim(record.item["value"], "value" in fields))
 
 
+def _addresses(endpoints: Entry) -> list[tuple[str, dict[str, Any]]]:
+    """(change, address): every address of a changed Endpoints object marked ``+``/``-``/`` ``; else as they are."""
+    if endpoints.change not in ("update", "replace") or endpoints.before is None:
+        return [("", address) for address in endpoints.item["addresses"]]
+    old = {json.dumps(a, sort_keys=True): a for a in endpoints.before["addresses"]}
+    new = {json.dumps(a, sort_keys=True): a for a in endpoints.item["addresses"]}
+    marked = [("- " if k not in new else "+ " if k not in old else "  ", a) for k, a in (old | new).items()]
+    return sorted(marked, key=lambda pair: (pair[1]["portName"] or "", pair[1]["port"] or 0, pair[1]["ip"], pair[0]))
+
+
 def _endpoint_lines(out: Output, layout: Layout, key: tuple[str, str], inner: str) -> None:
     endpoints = layout.endpoints.get(key)
     if endpoints is None:
         out.line(f"{inner}endpoints   none (no selector: none are managed)")
         return
-    addresses = endpoints.item["addresses"]
-    if not addresses:
-        out.line(f"{inner}endpoints   ", ("none", "yellow"))
-    for index, address in enumerate(addresses):
-        simulated = bool(endpoints.item["simulated"])
-        port = f":{address['port']}" + (f" ({address['portName']})" if address["portName"] else "")
+    addresses = _addresses(endpoints)
+    if not endpoints.item["addresses"]:
+        out.line(f"{inner}endpoints   ", ("none", "yellow"), "  (there were some)" if addresses else "")
+    for index, (mark, found) in enumerate(addresses):
+        simulated = bool(endpoints.item["simulated"]) and not layout.pod_known(key[0], found["pod"])
+        port = f":{found['port']}" + (f" ({found['portName']})" if found["portName"] else "")
         who: Segment | str = ""
-        if address["pod"]:
-            who = sim(address["pod"], layout.pod_name_simulated(key[0], address["pod"]))
-        out.line(f"{inner}{'endpoints' if index == 0 else '':<12}", sim(address["ip"], simulated), port, "  ", who,
-                 "  ready" if address["ready"] else ("  not ready", "yellow"),
-                 f"  hostname {address['hostname']}" if address["hostname"] else "")
+        if found["pod"]:
+            who = sim(found["pod"], layout.pod_name_simulated(key[0], found["pod"]))
+        style = CHANGE_STYLES["create" if mark == "+ " else "delete" if mark == "- " else "none"]
+        out.line(f"{inner}{'endpoints' if index == 0 else '':<12}", (mark, style), sim(found["ip"], simulated), port, "  ", who,
+                 "  ready" if found["ready"] else ("  not ready", "yellow"),
+                 f"  hostname {found['hostname']}" if found["hostname"] else "")
     if endpoints.item.get("truncated"):
         out.line(f"{inner}            (truncated to 1000 addresses)")
     for slice_entry in layout.slices_of(*key):
-        world_slice = layout.world.slices.get((slice_entry.item["namespace"], slice_entry.item["name"]))
+        world_slice = layout.world_of(slice_entry).slices.get((slice_entry.item["namespace"], slice_entry.item["name"]))
         count = len(world_slice.endpoints) if world_slice else 0
         out.line(f"{inner}slice       ", _mark(slice_entry, ""), "EndpointSlice ", sim(slice_entry.item["name"], "name" in slice_entry.item["simulated"]),
                  f" ({count} endpoint{'s' if count != 1 else ''})")
 
 
+def _pod_records(layout: Layout) -> str:
+    """The heading of the pods' A records: how many new ones, or with a base what changes."""
+    names = f"<a-b-c-d>.<namespace>.pod.{layout.zone}."
+    counts = Counter(entry.change for entry in layout.pod_dns)
+    if set(counts) == {"create"}:
+        count = counts["create"]
+        return f"Pod DNS records: {count} A record{'s' if count != 1 else ''} {names} for the new pods' addresses"
+    words = {"create": "to create", "replace": "to replace", "update": "to change", "delete": "to destroy"}
+    return f"Pod DNS records {names}: " + ", ".join(f"{counts[change]} {word}" for change, word in words.items() if counts[change])
+
+
 def _heading(out: Output, title: str) -> None:
     out.line()
     out.line((title, "bold"))
+
+
+def _cell(value: Any, before: Any) -> str:
+    """A route table cell: the value, or ``old -> new`` where an update changes it."""
+    return str(value) if before == value else f"{before} -> {value}"
 
 
 def _routes(out: Output, layout: Layout) -> None:
@@ -246,10 +315,12 @@ def _routes(out: Output, layout: Layout) -> None:
     _heading(out, "Routes, in matching order")
     rows = [("", "CLASS", "HOST", "PATH", "TYPE", "BACKEND", "READY", "TLS", "INGRESS")]
     for entry in routes:
-        r = entry.item
+        r, old = entry.item, entry.before if entry.change == "update" and entry.before else entry.item
         backend = r["resource"] or f"{r['service']}:{r['port']}"
-        rows.append((SYMBOLS[entry.change], r["ingressClass"] or "-", r["host"], r["path"], r["pathType"], backend,
-                     str(r["endpoints"]), "yes" if r["tls"] else "no", r["ingress"]))
+        old_backend = old["resource"] or f"{old['service']}:{old['port']}"
+        rows.append((SYMBOLS[entry.change], _cell(r["ingressClass"] or "-", old["ingressClass"] or "-"), r["host"], r["path"],
+                     r["pathType"], _cell(backend, old_backend), _cell(r["endpoints"], old["endpoints"]),
+                     _cell("yes" if r["tls"] else "no", "yes" if old["tls"] else "no"), r["ingress"]))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for number, row in enumerate(rows):
         text = "  " + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row))
@@ -303,8 +374,7 @@ def build(report: PlanReport, show: Iterable[str]) -> Output:
         else:
             _block(out, layout, block, "  ", show)
     if "dns" in show and layout.pod_dns:
-        count = len(layout.pod_dns)
-        _heading(out, f"Pod DNS records: {count} A record{'s' if count != 1 else ''} <a-b-c-d>.<namespace>.pod.{layout.zone}. for the new pods' addresses")
+        _heading(out, _pod_records(layout))
     if "routes" in show:
         _routes(out, layout)
     if "pods" in show:

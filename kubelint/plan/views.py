@@ -36,20 +36,25 @@ def objects(world: World) -> list[Item]:
         simulated = ["name"] if "metadata.name" in item.simulated else []
         out.append(_object(item.api_version, item.kind, item.namespace, item.name, item.owner, simulated, item.data))
     for pod in world.pods.values():
-        out.append(_object("v1", "Pod", pod.namespace, pod.name, pod.owner, ["name"] if pod.name_simulated else [], pod_view(pod)))
+        content = pod_view(pod) if pod.owner else pod_view(pod) | {"spec": pod.spec}  # a bare pod's spec is its own
+        out.append(_object("v1", "Pod", pod.namespace, pod.name, pod.owner, ["name"] if pod.name_simulated else [], content))
     for service in world.services.values():
         out.append(_object("v1", "Service", service.namespace, service.name, None, [], service_view(service)))
     for endpoints in world.endpoints.values():
         out.append(_object("v1", "Endpoints", endpoints.namespace, endpoints.service, None, [], endpoints_view(endpoints)))
     for slice_ in world.slices.values():
         simulated = [] if slice_.name == slice_.service else ["name"]
-        content = [list(slice_.ports), [(e.ip, e.ready, e.pod) for e in slice_.endpoints]]
+        content = {
+            "ports": [{"name": name, "port": port, "protocol": protocol} for name, port, protocol in slice_.ports],
+            "endpoints": [{"ip": e.ip, "ready": e.ready, "pod": e.pod} for e in slice_.endpoints],
+        }
         out.append(_object("discovery.k8s.io/v1", "EndpointSlice", slice_.namespace, slice_.name, f"Service/{slice_.service}", simulated, content))
     return sorted(out, key=object_key)
 
 
 def pod_view(pod: Pod) -> Item:
-    simulated = (["name"] if pod.name_simulated else []) + (["node"] if pod.node else []) + (["ip"] if pod.ip else [])
+    simulated = [] if pod.known else (["name"] if pod.name_simulated else []) + (["node"] if pod.node else []) + (["ip"] if pod.ip else [])
+    # (a live cluster's pod, kept as it is, has nothing simulated)
     return {
         "namespace": pod.namespace,
         "name": pod.name,
@@ -115,7 +120,7 @@ class Simulated:
     @classmethod
     def of(cls, world: World) -> "Simulated":
         """Pod IPs, allocated cluster IPs, load-balancer addresses."""
-        found = {pod.ip for pod in world.pods.values() if pod.ip and pod.spec.get("hostNetwork") is not True}
+        found = {pod.ip for pod in world.pods.values() if pod.ip and not pod.known and pod.spec.get("hostNetwork") is not True}
         for service in world.services.values():
             if "clusterIP" in service.simulated and service.cluster_ip:
                 found.add(service.cluster_ip)

@@ -9,13 +9,15 @@ gives the same world, byte for byte: every name, address and placement a
 real cluster would choose at random is derived from a hash instead, and the
 plan marks those values as simulated.
 
-``previous`` is the world of a base (another git ref, a saved state, a live
-cluster): its allocations are kept (pins.py), as a running cluster keeps them.
+``previous`` is the world of a base (another git ref, a directory), or the
+pins read from a saved state or a live cluster: what it allocated and runs is
+kept (pins.py), as a running cluster keeps it. ``replacing`` names objects
+the plan deletes and creates again: nothing of theirs is kept.
 """
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Collection, Sequence
 
 from kubelint.model import Resource
 from kubelint.pipeline import DEFAULT_KUBERNETES_VERSION
@@ -25,7 +27,7 @@ from kubelint.reconcile.controllers import CONTROLLERS, endpoints, scheduler, st
 from kubelint.reconcile.loop import run
 from kubelint.reconcile.pins import Pins
 from kubelint.reconcile.profile import ClusterProfile, ProfileError, default_profile, load_profile
-from kubelint.reconcile.world import World
+from kubelint.reconcile.world import ObjectKey, World
 
 CHECKS = (scheduler.problems, endpoints.problems, statefulset.problems, dns.problems, ingress.problems)
 
@@ -35,10 +37,11 @@ def reconcile(
     cluster: ClusterProfile | None = None,
     *,
     kubernetes_version: str = DEFAULT_KUBERNETES_VERSION,
-    previous: World | None = None,
+    previous: World | Pins | None = None,
+    replacing: Collection[ObjectKey] = (),
 ) -> World:
     """The cluster after applying ``objects`` to ``cluster`` (the built-in profile by default)."""
-    world = admit(list(objects), cluster or default_profile(), kubernetes_version, Pins.of(previous))
+    world = admit(list(objects), cluster or default_profile(), kubernetes_version, Pins.of(previous, replacing))
     run(world, CONTROLLERS)
     world.dns = dns.records(world)
     world.routes = ingress.routes(world)

@@ -187,6 +187,33 @@ class _ServiceAdmission:
     def __init__(self, world: World, pools: Pools) -> None:
         self.world, self.pools = world, pools
         self.version = world.profile.service_cidr.version
+        self.kept_ips: dict[tuple[str, str], str] = {}
+        self.kept_ports: dict[tuple[str, str], set[int]] = {}
+
+    def keep(self, data: dict[str, Any]) -> None:
+        """Claim what the base allocated to this Service, before any new request: it exists already.
+
+        A pinned value is a fact of the running cluster, kept even outside
+        the profile's ranges (a live cluster's may differ from the profile).
+        A clusterIP the manifest now asks to change is not kept: that update
+        is refused (see kubelint.plan.immutable).
+        """
+        spec = data["spec"]
+        namespace, name = data["metadata"]["namespace"], data["metadata"]["name"]
+        holder = f"Service {namespace}/{name}"
+        pins = self.world.pins
+        pinned_ip = pins.cluster_ips.get((namespace, name))
+        if pinned_ip and spec["type"] != "ExternalName" and spec.get("clusterIP") in (None, "", pinned_ip):
+            value = int(ipaddress.ip_address(pinned_ip))
+            if value not in self.pools.cluster_ips or self.pools.cluster_ips.claim(value):
+                self.pools.ip_holders[value] = holder
+                self.kept_ips[(namespace, name)] = pinned_ip
+        for port in spec.get("ports") or []:
+            pinned_port = pins.node_ports.get((namespace, name, port["port"], port["protocol"]))
+            if pinned_port is not None and port.get("nodePort") in (None, pinned_port):
+                if pinned_port not in self.pools.node_ports or self.pools.node_ports.claim(pinned_port):
+                    self.pools.port_holders[pinned_port] = holder
+                    self.kept_ports.setdefault((namespace, name), set()).add(pinned_port)
 
     def _claim_ip(self, text: str, holder: str) -> str | None:
         """None when granted, else the API server's reason."""
@@ -221,19 +248,25 @@ class _ServiceAdmission:
         pinned = self.world.pins
         kind = spec["type"]
         cluster_ip: str | None = None
+        kept = self.kept_ips.get((namespace, name))
         if kind != "ExternalName":
-            requested = spec.get("clusterIP") or pinned.cluster_ips.get((namespace, name))
+            requested = spec.get("clusterIP") or kept
             if requested == "None":
                 cluster_ip = "None"
+            elif requested and requested == kept:
+                cluster_ip = kept
             elif requested:
                 problem = self._claim_ip(requested, holder)
                 if problem is not None:
                     self._refuse(resource, ("spec", "clusterIP"), f"failed to allocate IP {requested}: {problem}", CLUSTER_IP_CONFLICT)
                     return None
                 cluster_ip = requested
-        ports, mine = [], set()
+        chosen = {"clusterIP"} if kept and cluster_ip == kept and ("clusterIP", namespace, name) in pinned.chosen else set()
+        ports, mine = [], set(self.kept_ports.get((namespace, name), ()))
         for index, port in enumerate(spec.get("ports") or []):
             node_port = port.get("nodePort") or pinned.node_ports.get((namespace, name, port["port"], port["protocol"]))
+            if not port.get("nodePort") and ("nodePort", namespace, name, port["port"], port["protocol"]) in pinned.chosen:
+                chosen.add(f"ports[{index}].nodePort")
             if node_port is not None:
                 problem = self._claim_port(node_port, holder, mine)
                 if problem is not None:
@@ -247,6 +280,7 @@ class _ServiceAdmission:
             publish_not_ready=spec["publishNotReadyAddresses"],
             load_balancer_ip=spec.get("loadBalancerIP") if isinstance(spec.get("loadBalancerIP"), str) else None,
             load_balancer_class=spec.get("loadBalancerClass") if isinstance(spec.get("loadBalancerClass"), str) else None,
+            simulated=frozenset(chosen),
         )
         return service
 
@@ -299,6 +333,8 @@ class _ServiceAdmission:
 def _admit_services(world: World, pools: Pools, entries: list[tuple[Resource, dict[str, Any]]]) -> None:
     admission = _ServiceAdmission(world, pools)
     ordered = sorted(entries, key=lambda entry: (entry[1]["metadata"]["namespace"], entry[1]["metadata"]["name"]))
+    for _, data in ordered:
+        admission.keep(data)
     granted = [(service, data) for resource, data in ordered if (service := admission.admit(resource, data)) is not None]
     for service, data in granted:
         if admission.allocate(service, data):

@@ -15,7 +15,7 @@ from datetime import datetime
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from kubelint.loader.datafile import DataFileError, check_schema, error_at, read_mapping
 from kubelint.model import FieldPath, format_path
@@ -86,6 +86,10 @@ class ClusterProfile:
     def kubernetes_service_ip(self) -> IPAddress:
         """The API server gives the ``kubernetes`` Service the range's first address."""
         return self.service_cidr.network_address + 1
+
+    def with_nodes(self, nodes: Sequence[NodeProfile]) -> "ClusterProfile":
+        """This cluster on other nodes (a live cluster's), each without a podCIDR given the next free slice."""
+        return replace(self, nodes=tuple(_place(list(nodes), self.pod_cidr, self.node_cidr_mask_size)))
 
     def with_workers(self, count: int) -> "ClusterProfile":
         """``--nodes N``: N worker nodes shaped like the first worker, control planes kept."""

@@ -117,6 +117,8 @@ class Pod:
     service_env: "ServiceEnvironment | None" = None
     deleted_by: str | None = None
     """The controller that deletes this pod right after adopting it."""
+    known: bool = False
+    """A live cluster's pod, kept: its name, node and address are facts, not kubelint's choice."""
 
     @property
     def key(self) -> NamespacedName:

@@ -15,7 +15,7 @@ def test_against_a_base_world() -> None:
     result = plan(base, new)
     changes = {(e.item["kind"], e.item["name"]): e for e in result.objects}
     assert changes[("Deployment", "web")].change == "update"
-    assert changes[("Deployment", "web")].changed == ("spec",)
+    assert changes[("Deployment", "web")].changed == ("spec.replicas",)
     assert changes[("Deployment", "old")].change == "delete"
     assert changes[("Service", "old")].change == "delete" and changes[("Endpoints", "old")].change == "delete"
     assert changes[("Service", "web")].change == "none"  # same cluster IP: kept from the base

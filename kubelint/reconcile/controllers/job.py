@@ -5,7 +5,8 @@ work queue without completions) and starts more as they succeed, so the plan
 shows the first wave and says how many follow. Pods are named
 ``<job>-<5 characters>``; in Indexed mode ``<job>-<index>-<5 characters>``
 with the hostname ``<job>-<index>``. They carry ``batch.kubernetes.io/job-name``.
-A suspended Job starts nothing.
+A suspended Job starts nothing. Against a base, the pods a Job runs already
+keep their names.
 """
 
 from __future__ import annotations
@@ -54,9 +55,13 @@ def sync(world: World) -> Iterator[Write]:
         labels = dict(template["metadata"].get("labels") or {}) | {JOB_NAME_LABEL: job.name, "job-name": job.name}
         indexed = spec["completionMode"] == "Indexed"
         taken = TakenNames(world, job.namespace or "default")
+        kept = [name for name in world.pins.owned(job.namespace or "default", job.ref) if name not in taken]
         for index in range(len(owned), wanted):
             prefix = f"{job.name}-{index}-" if indexed else f"{job.name}-"
-            name = taken.take(generate_name(prefix, taken, "Job", job.name, str(index)))
+            reused = next((name for name in kept if name.startswith(prefix)), None)
+            if reused is not None:
+                kept.remove(reused)
+            name = taken.take(reused or generate_name(prefix, taken, "Job", job.name, str(index)))
             pod_labels = labels | {INDEX_LABEL: str(index)} if indexed else labels
             hostname = f"{job.name}-{index}" if indexed else None
             yield Put(new_pod(world, job, name, pod_labels, template["spec"], hostname=hostname))

@@ -31,15 +31,16 @@ def _pools(world: World) -> dict[str, Pool]:
 
 
 def _address(world: World, pod: Pod) -> str | None:
+    """The pod's address: the one it has already if the base runs it there, else the next free one."""
     node = next(n for n in world.profile.nodes if n.name == pod.node)
     if pod.spec.get("hostNetwork") is True:
         return str(node.address)
     pool = _pools(world)[node.name]
-    pinned = world.pins.pods.get(pod.key)
-    if pinned is not None and pinned[0] == node.name:
-        value = int(ipaddress.ip_address(pinned[1]))
-        if value in pool and pool.claim(value):
-            return pinned[1]
+    pinned = world.pins.same_pod(pod)
+    if pinned is not None and pinned.node == node.name and pinned.ip is not None:
+        value = int(ipaddress.ip_address(pinned.ip))
+        if value not in pool or pool.claim(value):
+            return pinned.ip  # the pod runs already: its address is a fact, even outside the profile's podCIDR
     value = pool.allocate(f"{pod.namespace}/{pod.name}")
     return None if value is None else allocators.address(value, node.pod_cidr.version)
 
@@ -47,7 +48,7 @@ def _address(world: World, pod: Pod) -> str | None:
 def sync(world: World) -> Iterator[Write]:
     starting = sorted(
         (pod for pod in world.pods.values() if pod.node is not None and pod.ip is None and pod.phase == "Pending" and pod.deleted_by is None and pod.reason is None),
-        key=lambda pod: pod.key,
+        key=lambda pod: (world.pins.same_pod(pod) is None, pod.key),  # pods the base runs hold their addresses already
     )
     for pod in starting:
         ip = _address(world, pod)
@@ -56,7 +57,9 @@ def sync(world: World) -> Iterator[Write]:
             yield Patch(pod, {"reason": f"ContainerCreating: no free address left in {pod.node}'s podCIDR {node.pod_cidr}"})
             continue
         links = pod.spec.get("enableServiceLinks", True) is not False
+        pinned = world.pins.same_pod(pod)
         yield Patch(pod, {
+            "known": pinned is not None and not pinned.chosen and pinned.ip == ip,
             "ip": ip,
             "phase": "Running",
             "ready": True,

@@ -29,7 +29,18 @@ def _pool(world: World) -> Pool:
 def _assign(world: World, service: Service) -> Patch:
     pool = _pool(world)
     version = world.profile.service_cidr.version
-    wanted = service.load_balancer_ip or (world.pins.load_balancers.get(service.key) or (None,))[0]
+    kept = world.pins.load_balancers.get(service.key)
+    if kept and (service.load_balancer_ip is None or service.load_balancer_ip in kept):
+        for address in kept:  # the base has them already: facts, even outside the profile's pool
+            try:
+                value = int(ipaddress.ip_address(address))
+            except ValueError:
+                continue  # a host name (cloud load balancers such as AWS's give one)
+            if value in pool:
+                pool.claim(value)
+        chosen = {"loadBalancer"} if ("loadBalancer", *service.key) in world.pins.chosen else set()
+        return Patch(service, {"load_balancer": kept, "simulated": service.simulated | chosen})
+    wanted = service.load_balancer_ip
     if service.load_balancer_class:
         return Patch(service, {"load_balancer_note": f"pending: class {service.load_balancer_class} has its own controller, not simulated"})
     if not pool.size:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
-from typing import Any, Iterable, Mapping
+from typing import Any, Collection, Iterable, Mapping
 
 from kubelint.model import FieldPath
 from kubelint.reconcile.apiserver import priority_classes
@@ -127,13 +127,45 @@ class TakenNames:
         return name
 
 
-def controller_revision(world: World, controller: ApiObject) -> ApiObject:
-    """The ControllerRevision ``<name>-<hash>`` a StatefulSet or DaemonSet records its template in."""
-    key = ("revision", controller.key)
-    if key not in world.memo:
-        world.memo[key] = f"{controller.name}-{template_hash(controller.spec['template'])}"
-    name = world.memo[key]
-    data = {"apiVersion": "apps/v1", "kind": "ControllerRevision", "revision": 1,
-            "metadata": {"name": name, "namespace": controller.namespace}}
-    return ApiObject("ControllerRevision", "apps/v1", controller.namespace, name, data, controller.source,
+def _revision_number(data: Mapping[str, Any]) -> int:
+    number = data.get("revision")
+    return number if isinstance(number, int) and not isinstance(number, bool) else 0
+
+
+def _revision_object(controller: ApiObject, data: dict[str, Any]) -> ApiObject:
+    return ApiObject("ControllerRevision", "apps/v1", controller.namespace, data["metadata"]["name"], data, controller.source,
                      owner=controller.ref, simulated=frozenset({"metadata.name"}))
+
+
+def controller_revision(world: World, controller: ApiObject) -> ApiObject:
+    """The ControllerRevision ``<name>-<hash>`` a StatefulSet or DaemonSet records its template in.
+
+    Its ``revision`` number follows the base's: the next one for a new
+    template (maxRevision of the older ones + 1), as the controllers number them.
+    """
+    key = ("revision", controller.key)
+    found = world.memo.get(key)
+    if found is None:
+        name = f"{controller.name}-{template_hash(controller.spec['template'])}"
+        pinned = world.pins.revisions.get((controller.namespace or "", controller.ref), ())
+        older = max((_revision_number(r) for r in pinned if r["metadata"]["name"] != name), default=0)
+        own = max((_revision_number(r) for r in pinned if r["metadata"]["name"] == name), default=0)
+        data = {"apiVersion": "apps/v1", "kind": "ControllerRevision", "revision": max(older + 1, own),
+                "metadata": {"name": name, "namespace": controller.namespace},
+                "data": {"spec": {"template": controller.spec["template"]}}}
+        found = world.memo[key] = _revision_object(controller, data)
+    return found
+
+
+def revision_history(world: World, controller: ApiObject, in_use: Collection[str]) -> list[ApiObject]:
+    """The base's older ControllerRevisions the controller keeps (StatefulSet truncateHistory, DaemonSet cleanupHistory).
+
+    Those its pods still run, and of the others the newest, up to ``revisionHistoryLimit``.
+    """
+    current = controller_revision(world, controller).name
+    pinned = world.pins.revisions.get((controller.namespace or "", controller.ref), ())
+    older = sorted((r for r in pinned if r["metadata"]["name"] != current), key=_revision_number, reverse=True)
+    limit = controller.spec.get("revisionHistoryLimit", 10)
+    names = [r["metadata"]["name"] for r in older]
+    kept = set(in_use) | set([name for name in names if name not in in_use][:limit])
+    return [_revision_object(controller, dict(r)) for r in older if r["metadata"]["name"] in kept]

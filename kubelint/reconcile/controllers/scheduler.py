@@ -238,9 +238,10 @@ def _cache(world: World) -> dict[str, NodeState]:
 
 
 def _queue(world: World) -> list[Pod]:
+    """Pods to place: those the base already ran first (they are there before anything new)."""
     waiting = [pod for pod in world.pods.values() if pod.node is None and pod.reason is None and pod.deleted_by is None and pod.phase == "Pending"]
-    pins = world.pins.pods
-    waiting.sort(key=lambda p: (p.key not in pins, -p.requirements.priority, p.created_round, p.namespace, p.name))
+    pins = world.pins
+    waiting.sort(key=lambda p: (pins.same_pod(p) is None, -p.requirements.priority, p.created_round, p.namespace, p.name))
     return waiting
 
 
@@ -266,8 +267,8 @@ def sync(world: World) -> Iterator[Write]:
             continue
         needs = pod.requirements
         eligible, refused_by_labels = _eligible(nodes.values(), needs, memo)
-        pinned = world.pins.pods.get(pod.key)
-        chosen = _best(eligible, needs, pinned[0] if pinned else None)
+        pinned = world.pins.same_pod(pod)
+        chosen = _best(eligible, needs, pinned.node if pinned else None)
         if chosen is None:
             reasons = list(refused_by_labels) + [reason for state in eligible for reason in _room_filters(state, needs)]
             yield Patch(pod, {"reason": unschedulable_message(len(nodes), reasons)})

@@ -7,17 +7,27 @@ subdomain of that (headless) Service, hence a stable DNS name
 ``podManagementPolicy: OrderedReady`` a pod is only created once every lower
 ordinal is Running and Ready, so one pod that cannot be scheduled holds back
 all those after it; ``Parallel`` creates them all at once.
+
+Against a base, a pod keeps the template it runs where the update strategy
+says so (newVersionedStatefulSetPod): with ``OnDelete`` every existing pod,
+with ``RollingUpdate`` those below ``partition`` (and new pods below it get
+the base's current revision). The others run the new template: a pod whose
+revision changes is deleted and created again under the same name. The
+order in which that happens is kubelint.plan.rollout's part.
 """
 
 from __future__ import annotations
 
 from typing import Any, Iterator
 
-from kubelint.reconcile.controllers.pods import controller_revision, new_pod
+from kubelint.reconcile.controllers.pods import controller_revision, new_pod, owned_pods, revision_history
 from kubelint.reconcile.loop import Patch, Put, Write
+from kubelint.reconcile.pins import revision_of
 from kubelint.reconcile.world import ApiObject, World
 
 NO_HEADLESS_SERVICE = "plan-statefulset-service"
+ORDINAL_LABEL = "apps.kubernetes.io/pod-index"
+POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name"
 
 
 def _claims(statefulset: ApiObject, ordinal: int) -> Iterator[ApiObject]:
@@ -35,13 +45,41 @@ def _claims(statefulset: ApiObject, ordinal: int) -> Iterator[ApiObject]:
         yield ApiObject("PersistentVolumeClaim", "v1", statefulset.namespace, name, data, statefulset.source, owner=statefulset.ref)
 
 
+def _pod_template(world: World, statefulset: ApiObject, ordinal: int, name: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """(labels, spec) of an older revision this pod keeps, or None for the StatefulSet's template."""
+    spec = statefulset.spec
+    namespace = statefulset.namespace or "default"
+    strategy = spec["updateStrategy"]
+    pinned = world.pins.pods.get((namespace, name))
+    if pinned is not None and pinned.owner != statefulset.ref:
+        pinned = None
+    if strategy["type"] == "OnDelete":
+        keep = pinned
+    else:
+        start = (spec.get("ordinals") or {}).get("start", 0)
+        if ordinal >= start + strategy["rollingUpdate"]["partition"]:
+            return None
+        lowest = min(world.pins.owned(namespace, statefulset.ref), key=_ordinal, default=None)
+        keep = pinned or (world.pins.pods[(namespace, lowest)] if lowest else None)
+    if keep is None:
+        return None
+    return dict(keep.labels) | {POD_NAME_LABEL: name, ORDINAL_LABEL: str(ordinal)}, keep.spec
+
+
+def _ordinal(name: str) -> int:
+    suffix = name.rsplit("-", 1)[-1]
+    return int(suffix) if suffix.isdigit() else 0
+
+
 def sync(world: World) -> Iterator[Write]:
     for statefulset in world.objects_of("StatefulSet"):
         spec = statefulset.spec
         namespace = statefulset.namespace or "default"
         revision = controller_revision(world, statefulset)
-        if world.get("ControllerRevision", namespace, revision.name) is None:
-            yield Put(revision)
+        in_use = {revision_of(pod.labels) or "" for pod in owned_pods(world, statefulset, spec["selector"])}
+        for kept in [revision, *revision_history(world, statefulset, in_use)]:
+            if world.get("ControllerRevision", namespace, kept.name) is None:
+                yield Put(kept)
         template = spec["template"]
         start = (spec.get("ordinals") or {}).get("start", 0)
         ordered = spec["podManagementPolicy"] == "OrderedReady"
@@ -58,11 +96,15 @@ def sync(world: World) -> Iterator[Write]:
                 if world.get(claim.kind, namespace, claim.name) is None:
                     yield Put(claim)
             labels = dict(template["metadata"].get("labels") or {}) | {
-                "apps.kubernetes.io/pod-index": str(ordinal),
+                ORDINAL_LABEL: str(ordinal),
                 "controller-revision-hash": revision.name,
-                "statefulset.kubernetes.io/pod-name": name,
+                POD_NAME_LABEL: name,
             }
-            yield Put(new_pod(world, statefulset, name, labels, template["spec"], name_simulated=False,
+            pod_spec = template["spec"]
+            older = _pod_template(world, statefulset, ordinal, name)
+            if older is not None and older[0].get("controller-revision-hash") != revision.name:
+                labels, pod_spec = older
+            yield Put(new_pod(world, statefulset, name, labels, pod_spec, name_simulated=False,
                               hostname=name, subdomain=spec.get("serviceName") or None))
             if ordered:
                 break
