@@ -254,10 +254,14 @@ def _check_option_values(config: Config, rule: Rule, values: dict[str, Any]) -> 
         path = ("options", rule.id, name)
         if name not in declared:
             known = f"; its options: {', '.join(declared)}" if declared else "; it has no options"
-            raise config.error(path, f"rule {rule.id} has no option {name!r}{did_you_mean(name, declared) or known}", key=True)
+            raise config.error(
+                path, f"rule {rule.id} has no option {name!r}{did_you_mean(name, declared) or known}", key=True
+            )
         expected = declared[name]["type"]
         if not isinstance(value, _OPTION_TYPES[expected]) or (expected != "boolean" and isinstance(value, bool)):
-            raise config.error(path, f"expected {expected}, got {describe(value)}{shown(value)}{config.type_hint(path, value)}")
+            raise config.error(
+                path, f"expected {expected}, got {describe(value)}{shown(value)}{config.type_hint(path, value)}"
+            )
 
 
 def check_rules(config: Config, catalog: dict[str, Rule]) -> None:
@@ -302,7 +306,8 @@ def _anchored(patterns: Sequence[str], config: Config) -> list[str]:
 
 
 def _folders(config: Config, key: str) -> list[str]:
-    """``rules-dirs`` or ``schema-dirs``: written relative to the configuration, given relative to the working directory."""
+    """``rules-dirs`` or ``schema-dirs``: written relative to the configuration, returned relative to
+    the working directory."""
     return [os.path.relpath(os.path.join(config.directory, folder)) for folder in config.data.get(key, [])]
 
 
@@ -366,6 +371,10 @@ def apply_config(options: Options, config: Config | None) -> None:
     options.schema_dirs = schema_dirs + options.schema_dirs
     options.enable = options.enable | frozenset(data.get("select", []))
     options.disable = options.disable | frozenset(data.get("ignore", []))
-    options.severities = {selector: Severity.parse(level) for selector, level in data.get("severity", {}).items()} | options.severities
-    options.rule_options = {rule_id: dict(values) for rule_id, values in data.get("options", {}).items()} | options.rule_options
+    options.severities = {
+        selector: Severity.parse(level) for selector, level in data.get("severity", {}).items()
+    } | options.severities
+    options.rule_options = {
+        rule_id: dict(values) for rule_id, values in data.get("options", {}).items()
+    } | options.rule_options
     options.suppressions = _suppressions(config) + options.suppressions

@@ -47,7 +47,9 @@ def rule_entries(rules: dict[str, Rule], options: Options, categories: Sequence[
     known = sorted({rule.category for rule in rules.values()})
     for category in categories:
         if category not in known:
-            raise UnknownName(f'unknown category "{category}"{did_you_mean(category, known)} (categories: {", ".join(known)})')
+            raise UnknownName(
+                f'unknown category "{category}"{did_you_mean(category, known)} (categories: {", ".join(known)})'
+            )
     entries = []
     for rule in sorted(rules.values(), key=lambda r: r.id):
         if categories and rule.category not in categories:

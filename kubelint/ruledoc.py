@@ -46,8 +46,13 @@ def _options(rule: Rule) -> str:
     for name, spec in rule.options.items():
         default = json.dumps(spec["default"], ensure_ascii=False)
         rows.append(f"| `{name}` | {spec['type']} | `{default}` | {' '.join(spec['description'].split())} |")
-    example = "\n".join(f"    {name}: {json.dumps(spec['default'], ensure_ascii=False)}" for name, spec in rule.options.items())
-    return "\n".join(rows) + f"\n\nSet them in the configuration (`.kubelint.yaml`):\n\n```yaml\noptions:\n  {rule.id}:\n{example}\n```"
+    example = "\n".join(
+        f"    {name}: {json.dumps(spec['default'], ensure_ascii=False)}" for name, spec in rule.options.items()
+    )
+    return (
+        "\n".join(rows)
+        + f"\n\nSet them in the configuration (`.kubelint.yaml`):\n\n```yaml\noptions:\n  {rule.id}:\n{example}\n```"
+    )
 
 
 def _suppression(rule: Rule) -> str:
@@ -104,7 +109,8 @@ def sections(rule: Rule) -> list[tuple[str, str]]:
     examples = doc["examples"]
     example = _code(examples["bad"])
     if examples.get("base"):  # a rule about changes: what the example changes
-        example = f"Planned against this base (what the cluster runs):\n\n{_code(examples['base'])}\n\nthe change:\n\n{example}"
+        base = _code(examples["base"])
+        example = f"Planned against this base (what the cluster runs):\n\n{base}\n\nthe change:\n\n{example}"
     found = [
         ("What it does", doc["description"].strip()),
         ("Why it matters", doc["rationale"].strip()),

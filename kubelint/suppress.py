@@ -154,7 +154,8 @@ class _Suppressions:
     by_object: dict[tuple[str, ObjectRef], list[_Claim]] = field(default_factory=dict)
     config: list[tuple[ConfigSuppression, list[_Claim]]] = field(default_factory=list)
     problems: list[Finding] = field(default_factory=list)
-    resources: dict[tuple[str, ObjectRef], Resource] = field(default_factory=dict)
+    resources: Sequence[Resource] = ()
+    _by_ref: dict[tuple[str, ObjectRef], Resource] | None = None
 
     # --- what a selector means in this run
 
@@ -205,7 +206,9 @@ class _Suppressions:
                 self.problem(
                     f'"# kubelint: {body}" is not a kubelint directive: write "# kubelint: ignore[rule-id] reason" '
                     'or "# kubelint: ignore-file[rule-id] reason"',
-                    file, line, column,
+                    file,
+                    line,
+                    column,
                 )
                 continue
             verb = parsed.group("verb")
@@ -227,32 +230,38 @@ class _Suppressions:
         """``kubelint.io/ignore`` of the object and of its pod template."""
         from kubelint.kube import get_path, pod_template_path
 
-        places: list[tuple[FieldPath, str]] = [(("metadata",), "annotation")]
-        template = pod_template_path(resource)
-        if template is not None:
-            places.append((template + ("metadata",), "template-annotation"))
-        for metadata_path, channel in places:
-            annotations = get_path(resource.data, metadata_path + ("annotations",))
-            if not isinstance(annotations, dict) or ANNOTATION not in annotations:
-                continue
-            path = metadata_path + ("annotations", ANNOTATION)
-            value = annotations[ANNOTATION]
-            rules_text, _, reason_text = value.partition("#") if isinstance(value, str) else ("", "", "")
-            selectors = [s.strip() for s in rules_text.split(",") if s.strip()]
-            line, column = resource.locate(path)
-            if not selectors:
-                self.problem(
-                    f'{ANNOTATION} names no rule: write "rule-a,rule-b # reason" or "all # reason"',
-                    resource.file, line, column, resource, path,
-                )
-                continue
-            scope = format_path(template) if channel == "template-annotation" and template else ""
-            source = _Source(channel, ANNOTATION, len(selectors), resource=resource, scope=scope)
-            reason = _reason(reason_text, f"{ANNOTATION} annotation")
-            key = (resource.file, resource.ref)
-            report = partial(self.problem, file=resource.file, line=line, column=column, resource=resource, path=path)
-            for selector in self.known_selectors(selectors, ANNOTATION, report):
-                self.by_object.setdefault(key, []).append(_Claim(selector, reason, source, resource.file, line, column, path))
+        self._read_annotation(resource, ("metadata",), "")
+        spec = resource.data.get("spec")
+        if isinstance(spec, dict) and (
+            "template" in spec or "jobTemplate" in spec
+        ):  # cheap test first: every object passes here
+            template = pod_template_path(resource)
+            if template is not None and isinstance(get_path(resource.data, template), dict):
+                self._read_annotation(resource, template + ("metadata",), format_path(template))
+
+    def _read_annotation(self, resource: Resource, metadata_path: FieldPath, scope: str) -> None:
+        """The annotation in the metadata at ``metadata_path``; ``scope``: the pod template it covers, if any."""
+        from kubelint.kube import get_path
+
+        annotations = get_path(resource.data, metadata_path + ("annotations",))
+        if not isinstance(annotations, dict) or ANNOTATION not in annotations:
+            return
+        path = metadata_path + ("annotations", ANNOTATION)
+        value = annotations[ANNOTATION]
+        rules_text, _, reason_text = value.partition("#") if isinstance(value, str) else ("", "", "")
+        selectors = [s.strip() for s in rules_text.split(",") if s.strip()]
+        line, column = resource.locate(path)
+        report = partial(self.problem, file=resource.file, line=line, column=column, resource=resource, path=path)
+        if not selectors:
+            report(f'{ANNOTATION} names no rule: write "rule-a,rule-b # reason" or "all # reason"')
+            return
+        source = _Source(
+            "template-annotation" if scope else "annotation", ANNOTATION, len(selectors), resource=resource, scope=scope
+        )
+        reason = _reason(reason_text, f"{ANNOTATION} annotation")
+        claims = self.by_object.setdefault((resource.file, resource.ref), [])
+        for selector in self.known_selectors(selectors, ANNOTATION, report):
+            claims.append(_Claim(selector, reason, source, resource.file, line, column, path))
 
     def add_config(self, entry: ConfigSuppression) -> None:
         source = _Source("config", "suppression", len(entry.rules))
@@ -265,7 +274,15 @@ class _Suppressions:
     # --- matching findings
 
     def _resource(self, finding: Finding) -> Resource | None:
-        return self.resources.get((finding.file, finding.resource)) if finding.resource is not None else None
+        """The object a finding is about (indexed on first need: only configuration entries
+        with object or container patterns ask)."""
+        if finding.resource is None:
+            return None
+        if self._by_ref is None:
+            self._by_ref = {}
+            for resource in self.resources:
+                self._by_ref.setdefault((resource.file, resource.ref), resource)
+        return self._by_ref.get((finding.file, finding.resource))
 
     def _entry_matches(self, entry: ConfigSuppression, finding: Finding) -> bool:
         from kubelint.loader.discover import is_excluded
@@ -295,7 +312,9 @@ class _Suppressions:
                 elif _covers(claim.selector, finding.rule, category):
                     claim.outside_scope = True
         for entry, claims in self.config:
-            if any(_covers(claim.selector, finding.rule, category) for claim in claims) and self._entry_matches(entry, finding):
+            if any(_covers(claim.selector, finding.rule, category) for claim in claims) and self._entry_matches(
+                entry, finding
+            ):
                 yield from claims
 
     def apply(self, findings: Sequence[Finding]) -> None:
@@ -320,7 +339,9 @@ class _Suppressions:
             claims += [c for entry, cs in self.config if entry.report_unused for c in cs]
         for claim in claims:
             if not claim.used and self.judged(claim.selector):
-                self.problem(_unused_message(claim), claim.file, claim.line, claim.column, claim.source.resource, claim.field)
+                self.problem(
+                    _unused_message(claim), claim.file, claim.line, claim.column, claim.source.resource, claim.field
+                )
         return self.problems
 
 
@@ -368,7 +389,10 @@ def _unused_message(claim: _Claim) -> str:
                 "move the annotation to the object's own metadata"
             )
         return message
-    return f"this suppression of {selector} matched no finding in a run over the whole project; {remove} or correct its patterns"
+    return (
+        f"this suppression of {selector} matched no finding in a run over the whole project; "
+        f"{remove} or correct its patterns"
+    )
 
 
 def _covers_directory(paths: Sequence[str], directory: str) -> bool:
@@ -403,12 +427,12 @@ def apply_suppressions(
         active_categories=frozenset(a.rule.category for a in active),
         all_judged=options.categories is None,
         unused=unused,
+        resources=resources,
     )
     for file, text in texts.items():
         if "kubelint:" in text:
             suppressions.read_comments(file, text)
     for resource in resources:
-        suppressions.resources.setdefault((resource.file, resource.ref), resource)
         suppressions.read_annotations(resource)
     for entry in options.suppressions:
         suppressions.add_config(entry)

@@ -52,7 +52,8 @@ def render_docs(rules: dict[str, Rule]) -> str:
     for category in sorted(by_category):
         rows = [f"### {category}", "| rule | severity | default | title |\n|---|---|---|---|"]
         rows[1] += "".join(
-            f"\n| [{r.id}](#{r.id}) | {r.severity.label} | {_default(r)} | {_cell(r.title)} |" for r in by_category[category]
+            f"\n| [{r.id}](#{r.id}) | {r.severity.label} | {_default(r)} | {_cell(r.title)} |"
+            for r in by_category[category]
         )
         parts += rows
     sourced = [rule for rule in rules.values() if rule.category == "api"]

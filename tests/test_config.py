@@ -127,7 +127,11 @@ suppressions:
     assert options.rules_dirs[0].endswith("policies") and options.schema_dirs[0].endswith("crds")
     entry, path_ignore = options.suppressions
     assert (entry.rules, entry.kind, entry.namespace, entry.name, entry.containers) == (
-        ("port-name",), "Deployment", "shop", "web-*", ("sidecar",)
+        ("port-name",),
+        "Deployment",
+        "shop",
+        "web-*",
+        ("sidecar",),
     )
     assert entry.reason == "upstream chart" and entry.positions == ((11, 13),)
     assert f"{base}/apps/**" in entry.paths
@@ -137,7 +141,10 @@ suppressions:
 def test_command_line_flags_win(tmp_path: Path) -> None:
     write(tmp_path / "extra" / "team-label.yaml", OFF_BY_DEFAULT_RULE)
     options = configured(
-        tmp_path, 'kubernetes-version: "1.30"\nexclude: [vendor]\n', kubernetes_version="1.29", exclude=["tmp"],
+        tmp_path,
+        'kubernetes-version: "1.30"\nexclude: [vendor]\n',
+        kubernetes_version="1.29",
+        exclude=["tmp"],
         rules_dirs=[str(tmp_path / "extra")],
     )
     assert options.kubernetes_version == "1.29"
@@ -147,7 +154,10 @@ def test_command_line_flags_win(tmp_path: Path) -> None:
 
 def test_the_cli_reads_the_configuration_found_upward(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(tmp_path / "deploy" / "cm.yaml", DUPLICATE_KEY)
-    write(tmp_path / "pyproject.toml", '[tool.kubelint]\nkubernetes-version = "1.31"\n\n[tool.kubelint.severity]\nyaml-duplicate-key = "warning"\n')
+    write(
+        tmp_path / "pyproject.toml",
+        '[tool.kubelint]\nkubernetes-version = "1.31"\n\n[tool.kubelint.severity]\nyaml-duplicate-key = "warning"\n',
+    )
     monkeypatch.chdir(tmp_path / "deploy")
     result = runner.invoke(app, ["check", "cm.yaml", "--format", "json"])
     assert result.exit_code == 0, result.output
@@ -171,7 +181,9 @@ def test_select_ignore_and_severity_decide_what_runs(tmp_path: Path) -> None:
     assert rules_fired("select: [team-label]\n") == {"object-name": "error", "team-label": "warning"}
     assert rules_fired("select: [custom]\n") == {"object-name": "error", "team-label": "warning"}
     assert rules_fired("ignore: [api]\n") == {}
-    assert rules_fired("ignore: [api]\nselect: [object-name]\n") == {"object-name": "error"}, "an id wins over its category"
+    assert rules_fired("ignore: [api]\nselect: [object-name]\n") == {"object-name": "error"}, (
+        "an id wins over its category"
+    )
     assert rules_fired("select: [api]\nignore: [api]\n") == {}, "ignore wins at the same level"
     assert rules_fired("severity: {api: info, object-name: warning}\n") == {"object-name": "warning"}
     assert rules_fired("severity: {api: info}\n") == {"object-name": "info"}
@@ -179,9 +191,9 @@ def test_select_ignore_and_severity_decide_what_runs(tmp_path: Path) -> None:
 
 def test_severity_and_ignore_apply_to_loader_findings(tmp_path: Path) -> None:
     manifest = write(tmp_path / "m.yaml", DUPLICATE_KEY)
-    assert [f.severity for f in run_check([str(manifest)], configured(tmp_path, "severity: {yaml: info}\n")).findings] == [
-        Severity.INFO
-    ]
+    assert [
+        f.severity for f in run_check([str(manifest)], configured(tmp_path, "severity: {yaml: info}\n")).findings
+    ] == [Severity.INFO]
     assert run_check([str(manifest)], configured(tmp_path, "ignore: [yaml-duplicate-key]\n")).findings == []
 
 
@@ -200,19 +212,54 @@ def test_globs_with_a_slash_start_at_the_configuration(tmp_path: Path, monkeypat
 
 YAML_MISTAKES = [
     ("selct: [api]\n", 1, 1, 'selct: unknown key; did you mean "select"?'),
-    ("suppressions:\n  - rules: [api]\n    kinds: Pod\n    reason: r\n", 3, 5, 'suppressions[0].kinds: unknown key; did you mean "kind"?'),
-    ("suppressions:\n  - rules: [api]\n", 2, 5, "suppressions[0]: \"reason\" is a required property"),
-    ("severity:\n  object-name: fatal\n", 2, 16, 'severity.object-name: "fatal" is not one of "error", "warning" or "info"'),
-    ("kubernetes-version: 1.30\n", 1, 21, 'the unquoted 1.30 is read as a number (YAML 1.1, as kubectl reads it): quote it as "1.30"'),
-    ("select: [api, objet-name]\n", 1, 15, 'select[1]: unknown rule or category "objet-name"; did you mean "object-name"?'),
-    ("severity:\n  objectname: info\n", 2, 3, 'severity.objectname: unknown rule or category "objectname"; did you mean "object-name"?'),
+    (
+        "suppressions:\n  - rules: [api]\n    kinds: Pod\n    reason: r\n",
+        3,
+        5,
+        'suppressions[0].kinds: unknown key; did you mean "kind"?',
+    ),
+    ("suppressions:\n  - rules: [api]\n", 2, 5, 'suppressions[0]: "reason" is a required property'),
+    (
+        "severity:\n  object-name: fatal\n",
+        2,
+        16,
+        'severity.object-name: "fatal" is not one of "error", "warning" or "info"',
+    ),
+    (
+        "kubernetes-version: 1.30\n",
+        1,
+        21,
+        'the unquoted 1.30 is read as a number (YAML 1.1, as kubectl reads it): quote it as "1.30"',
+    ),
+    (
+        "select: [api, objet-name]\n",
+        1,
+        15,
+        'select[1]: unknown rule or category "objet-name"; did you mean "object-name"?',
+    ),
+    (
+        "severity:\n  objectname: info\n",
+        2,
+        3,
+        'severity.objectname: unknown rule or category "objectname"; did you mean "object-name"?',
+    ),
     ("ignore-paths:\n  yaml-dupe-key: [x/**]\n", 2, 3, 'did you mean "yaml-duplicate-key"?'),
     ("suppressions:\n  - rules: [port-nam]\n    reason: r\n", 2, 13, 'unknown rule or category "port-nam"'),
-    ("options:\n  node-port:\n    ragne: 1-2\n", 3, 5, 'rule node-port has no option \'ragne\'; did you mean "range"?'),
-    ("options:\n  node-port:\n    range: 30000\n", 3, 12, "options.node-port.range: expected string, got integer 30000"),
+    ("options:\n  node-port:\n    ragne: 1-2\n", 3, 5, "rule node-port has no option 'ragne'; did you mean \"range\"?"),
+    (
+        "options:\n  node-port:\n    range: 30000\n",
+        3,
+        12,
+        "options.node-port.range: expected string, got integer 30000",
+    ),
     ("options:\n  object-name:\n    x: 1\n", 3, 5, "rule object-name has no option 'x'; it has no options"),
     ("options:\n  api:\n    x: 1\n", 2, 3, 'options.api: unknown rule or category "api"'),
-    ("ignore: [input-error]\n", 1, 10, "ignore[0]: the input rules say that a file could not be read or checked; they cannot be turned off"),
+    (
+        "ignore: [input-error]\n",
+        1,
+        10,
+        "ignore[0]: the input rules say that a file could not be read or checked; they cannot be turned off",
+    ),
     ("rules-dirs: [nowhere]\n", 1, 14, "rules-dirs[0]: the rules directory does not exist"),
     ("schema-dirs: [crds, nowhere]\n", 1, 21, "schema-dirs[1]: the schema directory"),
     ("ignore-paths:\n  object-name: []\n", 2, 3, "[] has less than 1 item"),
@@ -221,7 +268,11 @@ YAML_MISTAKES = [
 ]
 
 
-@pytest.mark.parametrize(("text", "line", "column", "message"), YAML_MISTAKES, ids=[m[0].split(":")[0] + str(i) for i, m in enumerate(YAML_MISTAKES)])
+@pytest.mark.parametrize(
+    ("text", "line", "column", "message"),
+    YAML_MISTAKES,
+    ids=[m[0].split(":")[0] + str(i) for i, m in enumerate(YAML_MISTAKES)],
+)
 def test_yaml_mistakes_name_their_line(tmp_path: Path, text: str, line: int, column: int, message: str) -> None:
     error = config_error(tmp_path, text)
     assert error.file.endswith(".kubelint.yaml")
@@ -234,14 +285,24 @@ TOML_MISTAKES = [
     ('[tool.kubelint]\nselect = ["api", "objet-name"]\n', 2, 18, 'unknown rule or category "objet-name"'),
     ('[tool.kubelint.severity]\nobject-name = "fatal"\n', 2, 15, '"fatal" is not one of'),
     ('[tool.kubelint]\nseverity = {objectname = "info"}\n', 2, 13, 'did you mean "object-name"?'),
-    ('[tool.kubelint.options.node-port]\nrange = 30000\n', 2, 9, "expected string, got integer 30000"),
-    ('[[tool.kubelint.suppressions]]\nrules = ["api"]\nreason = "r"\n\n[[tool.kubelint.suppressions]]\nrules = ["api"]\nkinds = "Pod"\nreason = "r"\n', 7, 1, 'did you mean "kind"?'),
+    ("[tool.kubelint.options.node-port]\nrange = 30000\n", 2, 9, "expected string, got integer 30000"),
+    (
+        (
+            '[[tool.kubelint.suppressions]]\nrules = ["api"]\nreason = "r"\n\n'
+            '[[tool.kubelint.suppressions]]\nrules = ["api"]\nkinds = "Pod"\nreason = "r"\n'
+        ),
+        7,
+        1,
+        'did you mean "kind"?',
+    ),
     ('[tool.kubelint]\nselect = ["api"\n', 3, 1, "invalid TOML"),
     ("[tool]\nkubelint = 3\n", 2, 12, "[tool.kubelint] must be a table"),
 ]
 
 
-@pytest.mark.parametrize(("text", "line", "column", "message"), TOML_MISTAKES, ids=[str(i) for i in range(len(TOML_MISTAKES))])
+@pytest.mark.parametrize(
+    ("text", "line", "column", "message"), TOML_MISTAKES, ids=[str(i) for i in range(len(TOML_MISTAKES))]
+)
 def test_pyproject_mistakes_name_their_line(tmp_path: Path, text: str, line: int, column: int, message: str) -> None:
     error = config_error(tmp_path, text, name="pyproject.toml")
     assert (error.line, error.column) == (line, column), error
@@ -255,4 +316,7 @@ def test_a_bad_configuration_is_a_usage_error(tmp_path: Path, monkeypatch: pytes
     for command in (["check", "m.yaml"], ["validate", "m.yaml"], ["rules"], ["explain", "object-name"]):
         result = runner.invoke(app, command)
         assert result.exit_code == 2, command
-        assert '.kubelint.yaml:1:10: select[0]: unknown rule or category "objet-name"; did you mean "object-name"?' in result.output
+        assert (
+            '.kubelint.yaml:1:10: select[0]: unknown rule or category "objet-name"; did you mean "object-name"?'
+            in result.output
+        )

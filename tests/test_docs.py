@@ -81,8 +81,10 @@ def test_the_readme_custom_rule_works_as_shown(project: Path, monkeypatch: pytes
         (project / f"{which}.yaml").write_text(examples[which])
         findings = run_check([str(project / f"{which}.yaml")], Options(rules_dirs=[str(project / "policies")])).findings
         assert [f.rule for f in findings] == (["company-registry"] if fires else [])
-    pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: nginx:1.27\n"
-    (project / "pod.yaml").write_text(pod)
+    (project / "pod.yaml").write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n"
+        "  containers:\n  - name: web\n    image: nginx:1.27\n"
+    )
     monkeypatch.chdir(project)
     [finding] = run_check(["pod.yaml"], Options(rules_dirs=["policies"])).findings
     shown = f"{finding.file}:{finding.line}:{finding.column}: {finding.severity.label} {finding.rule} {finding.message}"

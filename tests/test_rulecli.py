@@ -153,8 +153,16 @@ USER_RULE_MISTAKES = [
     ("check:\n  python: os:system\n", "check.python", "user rule files cannot run Python code"),
     ("check:\n  builtin: engine\n", "check.builtin", "user rule files cannot use check.builtin"),
     ("check:\n  declarative:\n    target: pod\n    require: {}\n    message: m\n", "target", '"pod" is not one of'),
-    ("check:\n  declarative:\n    kinds: [deployment]\n    require: {}\n    message: m\n", "kinds", '"deployment" does not match'),
-    ("check:\n  declarative:\n    containers: [containers]\n    require: {}\n    message: m\n", "declarative", '"target" is a required property'),
+    (
+        "check:\n  declarative:\n    kinds: [deployment]\n    require: {}\n    message: m\n",
+        "kinds",
+        '"deployment" does not match',
+    ),
+    (
+        "check:\n  declarative:\n    containers: [containers]\n    require: {}\n    message: m\n",
+        "declarative",
+        '"target" is a required property',
+    ),
     ("check:\n  declarative:\n    require: {}\n    message: '{contaner} is bad'\n", "message", "does not match"),
     ("check:\n  declarative:\n    require: {}\n    mesage: m\n", "declarative", '"message" is a required property'),
     ("check:\n  declarative:\n    require: 3\n    message: m\n", "require", 'is not of types "boolean", "object"'),
@@ -162,7 +170,9 @@ USER_RULE_MISTAKES = [
 ]
 
 
-@pytest.mark.parametrize(("check", "key", "message"), USER_RULE_MISTAKES, ids=[m[1] + str(i) for i, m in enumerate(USER_RULE_MISTAKES)])
+@pytest.mark.parametrize(
+    ("check", "key", "message"), USER_RULE_MISTAKES, ids=[m[1] + str(i) for i, m in enumerate(USER_RULE_MISTAKES)]
+)
 def test_broken_user_rules_name_their_line(tmp_path: Path, check: str, key: str, message: str) -> None:
     head = TEAM_RULE.split("check:\n", 1)[0]
     (tmp_path / "team-label.yaml").write_text(head + check)
@@ -170,6 +180,8 @@ def test_broken_user_rules_name_their_line(tmp_path: Path, check: str, key: str,
         load_rules([tmp_path])
     error = raised.value
     check_start = head.count("\n") + 1
-    line_of_key = next(n for n, line in enumerate(check.splitlines(), check_start) if line.strip().startswith(key.split(".")[-1]))
+    line_of_key = next(
+        n for n, line in enumerate(check.splitlines(), check_start) if line.strip().startswith(key.split(".")[-1])
+    )
     assert error.line == line_of_key, error
     assert message in error.message, error

@@ -47,7 +47,9 @@ spec:
 """
 
 
-def check(tmp_path: Path, manifest: str, config: str | None = None, *, paths: list[str] | None = None, **cli: object) -> list[Finding]:
+def check(
+    tmp_path: Path, manifest: str, config: str | None = None, *, paths: list[str] | None = None, **cli: object
+) -> list[Finding]:
     """Findings (suppressed ones included) of checking ``manifest`` as deploy/app.yaml under ``config``."""
     target = tmp_path / "deploy" / "app.yaml"
     target.parent.mkdir(exist_ok=True)
@@ -76,7 +78,11 @@ def insert_before(text: str, number: int, line: str) -> str:
 
 
 def test_nothing_is_suppressed_without_suppressions(tmp_path: Path) -> None:
-    assert outcome(check(tmp_path, DEPLOYMENT)) == [("replicas", 7, None), ("port-name", 20, None), ("port-name", 25, None)]
+    assert outcome(check(tmp_path, DEPLOYMENT)) == [
+        ("replicas", 7, None),
+        ("port-name", 20, None),
+        ("port-name", 25, None),
+    ]
 
 
 # --- comments
@@ -85,7 +91,9 @@ def test_nothing_is_suppressed_without_suppressions(tmp_path: Path) -> None:
 def test_a_comment_at_the_end_of_the_line(tmp_path: Path) -> None:
     manifest = with_line(DEPLOYMENT, 20, "  # kubelint: ignore[port-name] the exporter's name is fixed")
     assert outcome(check(tmp_path, manifest)) == [
-        ("replicas", 7, None), ("port-name", 20, "the exporter's name is fixed"), ("port-name", 25, None)
+        ("replicas", 7, None),
+        ("port-name", 20, "the exporter's name is fixed"),
+        ("port-name", 25, None),
     ]
 
 
@@ -101,7 +109,8 @@ def test_a_comment_alone_covers_the_next_line_with_content(tmp_path: Path) -> No
         ("port-name", 28, "envoy's admin port"),
     ]
     assert findings[2].message == (
-        '"# kubelint: ignore[replicas]" suppresses nothing: no replicas finding on line 28, the line below it; remove it'
+        '"# kubelint: ignore[replicas]" suppresses nothing: '
+        "no replicas finding on line 28, the line below it; remove it"
     )
 
 
@@ -117,7 +126,8 @@ def test_a_file_comment_and_all(tmp_path: Path) -> None:
 
 
 NOT_A_DIRECTIVE = (
-    'is not a kubelint directive: write "# kubelint: ignore[rule-id] reason" or "# kubelint: ignore-file[rule-id] reason"'
+    'is not a kubelint directive: write "# kubelint: ignore[rule-id] reason" '
+    'or "# kubelint: ignore-file[rule-id] reason"'
 )
 
 
@@ -134,7 +144,9 @@ def test_bad_comments_are_reported(tmp_path: Path) -> None:
 
 
 def test_text_that_only_looks_like_a_directive_is_not_one(tmp_path: Path) -> None:
-    manifest = DEPLOYMENT.replace("image: nginx:1.27", 'image: nginx:1.27\n        args: ["--note=#kubelint: ignore[port-name]"]')
+    manifest = DEPLOYMENT.replace(
+        "image: nginx:1.27", 'image: nginx:1.27\n        args: ["--note=#kubelint: ignore[port-name]"]'
+    )
     assert all(f.suppressed is None for f in check(tmp_path, manifest))
 
 
@@ -143,7 +155,8 @@ def test_text_that_only_looks_like_a_directive_is_not_one(tmp_path: Path) -> Non
 
 def test_the_object_annotation_covers_the_whole_object(tmp_path: Path) -> None:
     manifest = DEPLOYMENT.replace(
-        "  namespace: shop\n", '  namespace: shop\n  annotations:\n    kubelint.io/ignore: "replicas, port-name # scaled by the operator"\n'
+        "  namespace: shop\n",
+        '  namespace: shop\n  annotations:\n    kubelint.io/ignore: "replicas, port-name # scaled by the operator"\n',
     )
     assert {f.suppressed for f in check(tmp_path, manifest)} == {"scaled by the operator"}
 
@@ -170,10 +183,17 @@ def test_a_pod_template_annotation_covers_only_the_template(tmp_path: Path) -> N
 
 
 def test_annotation_mistakes(tmp_path: Path) -> None:
-    manifest = DEPLOYMENT.replace("  namespace: shop\n", '  namespace: shop\n  annotations:\n    kubelint.io/ignore: "# why"\n')
+    manifest = DEPLOYMENT.replace(
+        "  namespace: shop\n", '  namespace: shop\n  annotations:\n    kubelint.io/ignore: "# why"\n'
+    )
     [problem] = [f for f in check(tmp_path, manifest) if f.rule == "unused-suppression"]
-    assert (problem.line, problem.message) == (7, 'kubelint.io/ignore names no rule: write "rule-a,rule-b # reason" or "all # reason"')
-    manifest = DEPLOYMENT.replace("  namespace: shop\n", '  namespace: shop\n  annotations:\n    kubelint.io/ignore: "port-nmae"\n')
+    assert (problem.line, problem.message) == (
+        7,
+        'kubelint.io/ignore names no rule: write "rule-a,rule-b # reason" or "all # reason"',
+    )
+    manifest = DEPLOYMENT.replace(
+        "  namespace: shop\n", '  namespace: shop\n  annotations:\n    kubelint.io/ignore: "port-nmae"\n'
+    )
     [problem] = [f for f in check(tmp_path, manifest) if f.rule == "unused-suppression"]
     assert problem.message == 'kubelint.io/ignore names an unknown rule "port-nmae"; did you mean "port-name"?'
 
@@ -197,7 +217,9 @@ def test_annotation_mistakes(tmp_path: Path) -> None:
         ("paths: [app.yaml]\n    containers: [app]", {20}),
     ],
 )
-def test_configuration_entries_match_objects_containers_and_paths(tmp_path: Path, entry: str, suppressed_lines: set[int]) -> None:
+def test_configuration_entries_match_objects_containers_and_paths(
+    tmp_path: Path, entry: str, suppressed_lines: set[int]
+) -> None:
     config = f"suppressions:\n  - rules: [port-name, replicas]\n    {entry}\n    reason: vendor chart\n"
     findings = [f for f in check(tmp_path, DEPLOYMENT, config) if f.rule != "unused-suppression"]
     assert {f.line for f in findings if f.suppressed == "vendor chart"} == suppressed_lines
@@ -221,7 +243,10 @@ def test_unused_configuration_entries_are_judged_only_over_the_whole_project(tmp
     assert [f.rule for f in one_file] == ["replicas", "port-name", "port-name"]
     whole = check(tmp_path, DEPLOYMENT, config, paths=[str(tmp_path)])
     unused = [f for f in whole if f.rule == "unused-suppression"]
-    assert [(Path(f.file).name, f.line, f.column) for f in unused] == [(".kubelint.yaml", 5, 13), (".kubelint.yaml", 5, 23)]
+    assert [(Path(f.file).name, f.line, f.column) for f in unused] == [
+        (".kubelint.yaml", 5, 13),
+        (".kubelint.yaml", 5, 23),
+    ]
     assert unused[0].message == (
         "this suppression of replicas matched no finding in a run over the whole project; remove replicas from it or "
         "correct its patterns"
@@ -230,7 +255,14 @@ def test_unused_configuration_entries_are_judged_only_over_the_whole_project(tmp
 
 def test_rules_that_did_not_run_are_not_judged(tmp_path: Path) -> None:
     rules = load_rules()
-    best_practice = next((r.id for r in rules.values() if r.category not in VALIDATE_CATEGORIES and r.enabled and r.id != "unused-suppression"), None)
+    best_practice = next(
+        (
+            r.id
+            for r in rules.values()
+            if r.category not in VALIDATE_CATEGORIES and r.enabled and r.id != "unused-suppression"
+        ),
+        None,
+    )
     if best_practice is None:
         pytest.skip("no best-practice rule in the catalog yet")
     manifest = with_line(DEPLOYMENT, 18, f"  # kubelint: ignore[{best_practice}]")
@@ -255,10 +287,13 @@ def test_the_rule_file_examples(tmp_path: Path, which: str) -> None:
 # --- what users see
 
 
-def test_json_keeps_the_reason_and_suppressed_findings_do_not_fail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_json_keeps_the_reason_and_suppressed_findings_do_not_fail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "app.yaml").write_text(
         with_line(DEPLOYMENT, 7, "  # kubelint: ignore[replicas] scaled by the HPA").replace(
-            "  namespace: shop\n", '  namespace: shop\n  annotations:\n    kubelint.io/ignore: "port-name # names fixed upstream"\n'
+            "  namespace: shop\n",
+            '  namespace: shop\n  annotations:\n    kubelint.io/ignore: "port-name # names fixed upstream"\n',
         )
     )
     monkeypatch.chdir(tmp_path)
