@@ -237,12 +237,20 @@ def _check_shape(config: Config) -> None:
         raise config.error(path, error.message + config.type_hint(path, get_path(config.data, path)))
 
 
-def _check_selector(config: Config, path: FieldPath, selector: str, names: set[str], *, key: bool = False) -> None:
+def _check_selector(
+    config: Config,
+    path: FieldPath,
+    selector: str,
+    names: set[str],
+    *,
+    key: bool = False,
+    what: str = "rule or category",
+) -> None:
     from kubelint.suggest import did_you_mean
 
     if selector not in names:
         hint = did_you_mean(selector, names) or " (kubelint rules lists them)"
-        raise config.error(path, f'unknown rule or category "{selector}"{hint}', key=key)
+        raise config.error(path, f'unknown {what} "{selector}"{hint}', key=key)
 
 
 def _check_option_values(config: Config, rule: Rule, values: dict[str, Any]) -> None:
@@ -280,7 +288,9 @@ def check_rules(config: Config, catalog: dict[str, Rule]) -> None:
         for position, selector in enumerate(entry["rules"]):
             _check_selector(config, ("suppressions", index, "rules", position), selector, names | {ALL})
     for rule_id, values in data.get("options", {}).items():
-        _check_selector(config, ("options", rule_id), rule_id, set(catalog), key=True)
+        _check_selector(
+            config, ("options", rule_id), rule_id, set(catalog), key=True, what="rule (options are per rule)"
+        )
         _check_option_values(config, catalog[rule_id], values)
     for index, selector in enumerate(data.get("ignore", [])):
         rule = catalog.get(selector)

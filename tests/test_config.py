@@ -253,7 +253,7 @@ YAML_MISTAKES = [
         "options.node-port.range: expected string, got integer 30000",
     ),
     ("options:\n  object-name:\n    x: 1\n", 3, 5, "rule object-name has no option 'x'; it has no options"),
-    ("options:\n  api:\n    x: 1\n", 2, 3, 'options.api: unknown rule or category "api"'),
+    ("options:\n  api:\n    x: 1\n", 2, 3, 'options.api: unknown rule (options are per rule) "api"'),
     (
         "ignore: [input-error]\n",
         1,
