@@ -17,6 +17,7 @@ import typer
 
 from kubelint import __version__
 from kubelint.pipeline import VALIDATE_CATEGORIES
+from kubelint.schema import UnknownVersionError, normalize_version, resolve_version
 
 app = typer.Typer(
     name="kubelint",
@@ -99,6 +100,53 @@ def exit_code(report, fail_on: str) -> int:  # type: ignore[no-untyped-def]
     return EXIT_FINDINGS if worst is not None and worst >= Severity.parse(fail_on) else EXIT_OK
 
 
+def _version_callback(check: Callable[[str], str]) -> Callable[[Optional[str]], Optional[str]]:
+    """A typer callback for a version option: the value as given, or a usage error saying
+    what ``check`` (kubelint.schema's resolve_version or normalize_version) refuses."""
+
+    def callback(value: Optional[str]) -> Optional[str]:
+        if value is not None:
+            try:
+                check(value)
+            except UnknownVersionError as error:
+                raise typer.BadParameter(str(error)) from None
+        return value
+
+    return callback
+
+
+StrictOption = Annotated[
+    bool,
+    typer.Option("--strict/--no-strict", help="Unknown fields are errors (the default, as kubectl apply validates since 1.27)."),
+]
+SchemaDirOption = Annotated[
+    Optional[List[Path]],
+    typer.Option(
+        "--schema-dir",
+        metavar="DIR",
+        exists=True,
+        file_okay=False,
+        help="Also take schemas from DIR: {kind}_{version}.json, {group}/{kind}_{version}.json and CRD YAML files (repeatable).",
+    ),
+]
+IgnoreMissingSchemasOption = Annotated[
+    bool, typer.Option("--ignore-missing-schemas", help="A custom resource without a schema is info, not an error.")
+]
+SkipKindsOption = Annotated[
+    Optional[List[str]],
+    typer.Option("--skip-kinds", metavar="KINDS", help="Do not schema-validate these kinds: Kind or group/version/Kind, comma-separated (repeatable)."),
+]
+TargetVersionOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--target-version",
+        metavar="VERSION",
+        callback=_version_callback(normalize_version),
+        help="A Kubernetes version to upgrade to: also report the APIs it no longer serves or deprecates.",
+    ),
+]
+
+
 PathsArgument = Annotated[
     List[str], typer.Argument(help="Files, directories (walked for *.yaml, *.yml, *.json) or - for stdin.")
 ]
@@ -113,7 +161,12 @@ QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print findings
 NoColorOption = Annotated[bool, typer.Option("--no-color", help="Never colour the output.")]
 KubernetesVersionOption = Annotated[
     Optional[str],
-    typer.Option("--kubernetes-version", "-k", help="Kubernetes version to check against, e.g. 1.30."),
+    typer.Option(
+        "--kubernetes-version",
+        "-k",
+        callback=_version_callback(resolve_version),
+        help="Kubernetes version to check against, e.g. 1.30 (default: the newest bundled; see kubelint schemas).",
+    ),
 ]
 DefaultNamespaceOption = Annotated[
     str,
@@ -209,6 +262,11 @@ def _check_command(categories: Optional[frozenset]) -> Callable[..., None]:
             typer.Option("--write-baseline", metavar="FILE", help="Record today's findings in FILE (then exit 0)."),
         ] = None,
         default_namespace: DefaultNamespaceOption = "default",
+        strict: StrictOption = True,
+        schema_dir: SchemaDirOption = None,
+        ignore_missing_schemas: IgnoreMissingSchemasOption = False,
+        skip_kinds: SkipKindsOption = None,
+        target_version: TargetVersionOption = None,
         jobs: JobsOption = None,
         cache_dir: CacheDirOption = None,
         no_cache: NoCacheOption = False,
@@ -226,13 +284,18 @@ def _check_command(categories: Optional[frozenset]) -> Callable[..., None]:
             rules_dirs=list(rules_dir or []),
             categories=categories,
             default_namespace=default_namespace,
+            strict=strict,
+            schema_dirs=[str(directory) for directory in schema_dir or []],
+            ignore_missing_schemas=ignore_missing_schemas,
+            skip_kinds=frozenset(kind.strip() for value in skip_kinds or [] for kind in value.split(",") if kind.strip()),
+            target_version=target_version,
         )
         _configure(options, config)
         _run_in_parallel_with_cache(options, jobs, cache_dir, no_cache)
         with progress_bar() as options.progress:
             try:
                 report = run_check(paths, options)
-            except RuleFileError as error:
+            except (RuleFileError, UnknownVersionError) as error:
                 raise usage_error(str(error)) from None
         if write_baseline is not None:
             accepted = _write_baseline(report, write_baseline)
@@ -318,6 +381,21 @@ def explain_command(
     with _usage_error_on(UnknownName):
         text = explain(rule, rules, color=use_color(no_color, None))
     write_output(text, None)
+
+
+@app.command("schemas", help="List the bundled Kubernetes versions and the kinds a version serves.")
+def schemas_command(
+    kubernetes_version: Annotated[
+        Optional[str],
+        typer.Option("--kubernetes-version", "-k", callback=_version_callback(resolve_version), help="The version whose kinds to list (default: the newest)."),
+    ] = None,
+    format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    from kubelint.schema.listing import FORMATS, render_schemas
+
+    if format not in FORMATS:
+        raise usage_error(f"--format {format!r} is not one of {', '.join(FORMATS)}")
+    write_output(render_schemas(resolve_version(kubernetes_version), format), None)
 
 
 PLAN_SECTIONS = "pods,services,endpoints,dns,routes"

@@ -13,8 +13,10 @@ from typing import Any, BinaryIO, Callable, Iterator
 
 from kubelint.kube import DEFAULT_NAMESPACE
 from kubelint.model import BASELINED, Finding, Report, Severity, Summary
+from kubelint.schema.bundle import newest_version
 
-DEFAULT_KUBERNETES_VERSION = "1.37"
+DEFAULT_KUBERNETES_VERSION = newest_version()
+"""The newest Kubernetes version with bundled schemas: what a run checks against unless told."""
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: called as each file is checked (stage ``load``),
@@ -32,7 +34,15 @@ class Options:
     exclude: list[str] = field(default_factory=list)
     rules_dirs: list[str] = field(default_factory=list)
     schema_dirs: list[str] = field(default_factory=list)
-    """Folders of extra JSON Schemas (custom resources), from the configuration."""
+    """Folders of extra JSON Schemas and CRDs (custom resources): ``--schema-dir`` and the configuration."""
+    strict: bool = True
+    """Unknown fields are errors (``unknown-field``), as ``kubectl apply`` validates since 1.27."""
+    ignore_missing_schemas: bool = False
+    """A custom resource without a schema is information, not an error."""
+    skip_kinds: frozenset[str] = frozenset()
+    """Kinds the schema stage leaves alone: ``Kind`` or ``group/version/Kind``."""
+    target_version: str | None = None
+    """The Kubernetes version of a planned upgrade: what it no longer serves is reported."""
     categories: frozenset[str] | None = None
     """Only rules of these categories (None: all enabled rules)."""
     enable: frozenset[str] = frozenset()
@@ -136,10 +146,12 @@ def summarize(report: Report, files: int, skipped: int) -> None:
 def run_check(paths: list[str], options: Options | None = None, stdin: BinaryIO | None = None) -> Report:
     """Load ``paths`` and run every stage; findings come back sorted."""
     from kubelint.perfile import FileChecker, check_files
+    from kubelint.schema import resolve_version
+    from kubelint.schema.stage import schema_findings
     from kubelint.suppress import apply_suppressions
 
     options = options or Options()
-    version = options.kubernetes_version or DEFAULT_KUBERNETES_VERSION
+    version = resolve_version(options.kubernetes_version)
     with paused_gc():
         active = _active_rules(options)
         checker = FileChecker(active, version, options.default_namespace)
@@ -147,6 +159,7 @@ def run_check(paths: list[str], options: Options | None = None, stdin: BinaryIO 
         loaded = check_files(paths, options, checker, stdin)
         findings: list[Finding] = list(loaded.findings)
         findings.extend(checker.cross_object(loaded.resources))
+        findings.extend(schema_findings(loaded.resources, findings, active, options, version))
         # Last, after every stage: configuration and suppressions see all findings.
         findings = _follow_configuration(findings, active, options)
         findings.extend(apply_suppressions(findings, loaded.resources, loaded.texts, active, options, paths))

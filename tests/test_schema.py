@@ -1,0 +1,312 @@
+"""Schema validation: versions, messages and positions, strictness, CRDs, CEL, schema folders, removed APIs."""
+
+from __future__ import annotations
+
+import json
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kubelint.cli import app
+from kubelint.model import Finding
+from kubelint.pipeline import VALIDATE_CATEGORIES, Options, run_check
+from kubelint.schema import UnknownVersionError, bundled_versions, newest_version, normalize_version, resolve_version
+from kubelint.schema.stage import RULES
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "fixtures" / "schema"
+SEEDS = ROOT / "fixtures" / "seeds"
+
+
+def validate(tmp_path: Path, text: str, **options: object) -> list[Finding]:
+    """The schema stage's findings for one manifest, as ``kubelint validate manifest.yaml`` run in its folder."""
+    (tmp_path / "manifest.yaml").write_text(textwrap.dedent(text))
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        report = run_check(["manifest.yaml"], Options(categories=VALIDATE_CATEGORIES, **options))
+    finally:
+        os.chdir(here)
+    return [f for f in report.findings if f.rule in RULES]
+
+
+def said(findings: list[Finding]) -> list[str]:
+    return [f"{f.line}:{f.column} {f.rule} {f.severity.label}: {f.message}" for f in findings]
+
+
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+"""
+
+
+# --- versions ----------------------------------------------------------------------------------------------------
+
+
+def test_at_least_eight_minor_versions_from_1_25_are_bundled() -> None:
+    versions = bundled_versions()
+    minors = [int(v.split(".")[1]) for v in versions]
+    assert versions[0] == "1.25" and len(versions) >= 8
+    assert minors == list(range(25, minors[-1] + 1))
+    assert newest_version() == versions[-1]
+
+
+@pytest.mark.parametrize("text", ["1.30", "v1.30", "1.30.4", " v1.30.0 "])
+def test_version_spellings(text: str) -> None:
+    assert resolve_version(text) == "1.30"
+
+
+@pytest.mark.parametrize("text", ["1.24", "2.0", "latest", "1.99"])
+def test_unknown_versions_list_the_bundled_ones(text: str) -> None:
+    with pytest.raises(UnknownVersionError, match="1.25, 1.26"):
+        resolve_version(text)
+
+
+def test_a_target_version_may_be_newer_than_the_bundles() -> None:
+    assert normalize_version("v1.40.2") == "1.40"
+    with pytest.raises(UnknownVersionError):
+        normalize_version("next")
+
+
+def test_default_version_is_the_newest_bundled(tmp_path: Path) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_text(textwrap.dedent(DEPLOYMENT))
+    assert run_check([str(path)]).kubernetes_version == newest_version()
+
+
+# --- messages and positions -------------------------------------------------------------------------------------
+
+
+def test_messages_for_people(tmp_path: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
+    """One file per kind of mistake (fixtures/schema/messages/): what each says, where."""
+    out = {}
+    for path in sorted((FIXTURES / "messages").glob("*.yaml")):
+        out[path.name] = said(validate(tmp_path, path.read_text()))
+    assert out == snapshot
+
+
+def test_the_seeds_schema_mistakes(snapshot) -> None:  # type: ignore[no-untyped-def]
+    """What fixtures/seeds/README.md promises for the schema: selectors typed as numbers, probe fields
+    outside their probe, the extensions/v1beta1 Ingress and ReplicaSet."""
+    report = run_check([str(SEEDS)], Options(categories=VALIDATE_CATEGORIES))
+    out = [f"{Path(f.file).name}:{f.line}:{f.column} {f.rule}: {f.message}" for f in report.findings if f.rule in RULES]
+    assert out == snapshot
+    removal = [line for line in out if "001-ingress-simple.yaml:5:13 removed-api" in line]
+    assert removal and "backend.serviceName becomes backend.service.name" in removal[0]
+    assert "pathType is required" in removal[0]
+    assert any("001-replicaset-kuard.yaml:4:13 removed-api" in line and "spec.selector is required" in line for line in out)
+
+
+def test_unknown_field_points_at_the_key_with_a_did_you_mean(tmp_path: Path) -> None:
+    text = DEPLOYMENT.replace("  containers:", "  contianers:")
+    findings = validate(tmp_path, text)
+    unknown = [f for f in findings if f.rule == "unknown-field"]
+    assert said(unknown) == [
+        '12:7 unknown-field error: unknown field "contianers" in spec.template.spec; did you mean "containers"?'
+    ]
+    assert [f.path for f in unknown] == ["spec.template.spec.contianers"]
+
+
+def test_no_strict_turns_unknown_fields_off(tmp_path: Path) -> None:
+    text = DEPLOYMENT.replace("  containers:", "  contianers:")
+    assert [f.rule for f in validate(tmp_path, text, strict=False)] == ["schema"]  # containers is still missing
+
+
+def test_null_where_a_required_list_belongs(tmp_path: Path) -> None:
+    text = DEPLOYMENT.replace("      - name: web\n        image: nginx:1.27\n", "")
+    assert said(validate(tmp_path, text)) == [
+        "12:7 schema error: spec.template.spec.containers is required, but it is empty (null)"
+    ]
+
+
+def test_null_in_an_optional_field_is_no_value(tmp_path: Path) -> None:
+    text = DEPLOYMENT.replace("spec:\n  selector:", "spec:\n  replicas: ~\n  strategy:\n  selector:")
+    assert "replicas: ~" in text and validate(tmp_path, text) == []
+
+
+def test_int_or_string_and_quantities(tmp_path: Path) -> None:
+    text = DEPLOYMENT.replace(
+        "        image: nginx:1.27\n",
+        "        image: nginx:1.27\n"
+        "        resources: {requests: {cpu: 0.5, memory: 128Mi}, limits: {cpu: true}}\n"
+        "        readinessProbe: {httpGet: {port: http}}\n"
+        "        livenessProbe: {httpGet: {port: [8080]}}\n",
+    )
+    assert said(validate(tmp_path, text)) == [
+        '15:72 schema error: spec.template.spec.containers[0].resources.limits.cpu: expected a quantity such as '
+        '"500m", "1Gi" or 2, got boolean true',
+        "17:35 schema error: spec.template.spec.containers[0].livenessProbe.httpGet.port: expected integer or string, got array",
+    ]
+
+
+def test_messages_do_not_depend_on_where_the_schema_comes_from(tmp_path: Path) -> None:
+    """The same mistakes in a built-in kind, a CRD's kind and a --schema-dir kind read the same."""
+    builtin = said(validate(tmp_path, (FIXTURES / "same-mistakes" / "builtin.yaml").read_text()))
+    crd = said(validate(tmp_path, (FIXTURES / "same-mistakes" / "custom.yaml").read_text()))
+    directory = said(
+        validate(
+            tmp_path,
+            (FIXTURES / "same-mistakes" / "custom.yaml").read_text().split("---\n", 1)[1],
+            schema_dirs=[str(FIXTURES / "catalog")],
+        )
+    )
+    assert builtin and [m.split(" ", 1)[1] for m in builtin] == [m.split(" ", 1)[1] for m in crd[-len(builtin):]]
+    assert [m.split(" ", 1)[1] for m in directory] == [m.split(" ", 1)[1] for m in crd[-len(builtin):]]
+
+
+# --- removed and deprecated APIs ---------------------------------------------------------------------------------
+
+
+def test_removed_and_deprecated_apis_by_version(tmp_path: Path) -> None:
+    hpa = """\
+        apiVersion: autoscaling/v2beta2
+        kind: HorizontalPodAutoscaler
+        metadata: {name: web}
+        spec:
+          scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+          maxReplicas: 3
+        """
+    at_1_25 = validate(tmp_path, hpa, kubernetes_version="1.25")
+    assert [(f.rule, f.severity.label) for f in at_1_25] == [("deprecated-api", "warning")]
+    assert "deprecated since Kubernetes 1.23 and will be removed in 1.26; use autoscaling/v2" in at_1_25[0].message
+    at_1_26 = validate(tmp_path, hpa, kubernetes_version="1.26")
+    assert [(f.rule, f.line, f.column) for f in at_1_26] == [("removed-api", 1, 13)]
+    assert at_1_26[0].message.startswith("autoscaling/v2beta2 HorizontalPodAutoscaler was removed in Kubernetes 1.26")
+
+
+def test_target_version_answers_will_it_still_work(tmp_path: Path) -> None:
+    flow = """\
+        apiVersion: flowcontrol.apiserver.k8s.io/v1beta3
+        kind: FlowSchema
+        metadata: {name: probes}
+        spec:
+          priorityLevelConfiguration: {name: exempt}
+        """
+    assert [f.rule for f in validate(tmp_path, flow, kubernetes_version="1.28")] == []
+    upgrade = validate(tmp_path, flow, kubernetes_version="1.28", target_version="1.32")
+    assert [f.rule for f in upgrade] == ["removed-api"]
+    assert "is served by Kubernetes 1.28 but was removed in 1.32, so it fails on the target version 1.32" in upgrade[0].message
+    assert "use flowcontrol.apiserver.k8s.io/v1 FlowSchema (served since 1.29)" in upgrade[0].message
+    assert [f.rule for f in validate(tmp_path, flow, kubernetes_version="1.28", target_version="1.30")] == ["deprecated-api"]
+
+
+def test_kinds_and_api_versions_nobody_serves(tmp_path: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
+    texts = {
+        "typo in the apiVersion": "apiVersion: app/v1\nkind: Deployment\nmetadata: {name: a}\n",
+        "typo in the kind": "apiVersion: apps/v1\nkind: Deploymnet\nmetadata: {name: a}\n",
+        "kind in the wrong group": "apiVersion: v1\nkind: Deployment\nmetadata: {name: a}\n",
+        "version that never was": "apiVersion: apps/v1beta9\nkind: Deployment\nmetadata: {name: a}\n",
+        "removed kind, current group": "apiVersion: policy/v1\nkind: PodSecurityPolicy\nmetadata: {name: a}\n",
+        "custom resource without a CRD": "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: a}\n",
+    }
+    assert {name: said(validate(tmp_path, text)) for name, text in texts.items()} == snapshot
+
+
+def test_ignore_missing_schemas_and_skip_kinds(tmp_path: Path) -> None:
+    widget = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: a}\n"
+    assert [f.severity.label for f in validate(tmp_path, widget, ignore_missing_schemas=True)] == ["info"]
+    assert validate(tmp_path, widget, skip_kinds=frozenset({"Widget"})) == []
+    assert validate(tmp_path, widget, skip_kinds=frozenset({"example.com/v1/Widget"})) == []
+    assert len(validate(tmp_path, widget, skip_kinds=frozenset({"example.com/v2/Widget"}))) == 1
+    typo = "apiVersion: apps/v1\nkind: Deploymnet\nmetadata: {name: a}\n"
+    assert [f.severity.label for f in validate(tmp_path, typo, ignore_missing_schemas=True)] == ["error"]
+
+
+# --- custom resources --------------------------------------------------------------------------------------------
+
+
+def test_crds_in_the_input_validate_their_resources(tmp_path: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
+    findings = validate(tmp_path, (FIXTURES / "crd-and-resources.yaml").read_text())
+    assert said(findings) == snapshot
+
+
+def test_a_crd_in_another_file_counts(tmp_path: Path) -> None:
+    crd, resources = (FIXTURES / "crd-and-resources.yaml").read_text().split("---\n", 1)
+    (tmp_path / "crd.yaml").write_text(crd)
+    (tmp_path / "resources.yaml").write_text(resources)
+    report = run_check([str(tmp_path)], Options(categories=frozenset({"schema"})))
+    rules = {f.rule for f in report.findings}
+    assert {"schema", "cel-validation"} <= rules
+    assert not [f for f in report.findings if f.message.startswith("no schema for")]
+
+
+def test_schema_dir_layouts(tmp_path: Path) -> None:
+    """{kind}_{version}.json, {group}/{kind}_{version}.json and CRD YAML files all give schemas."""
+    text = """\
+        apiVersion: example.com/v1
+        kind: Widget
+        metadata: {name: a}
+        spec: {size: big}
+        ---
+        apiVersion: grouped.example.com/v1beta1
+        kind: Gadget
+        metadata: {name: b}
+        spec: {colour: red, shade: 3}
+        ---
+        apiVersion: stable.example.com/v1
+        kind: CronTab
+        metadata: {name: c}
+        spec: {cronSpec: 5}
+        """
+    assert validate(tmp_path, text)[0].rule == "unknown-kind"
+    findings = validate(tmp_path, text, schema_dirs=[str(FIXTURES / "catalog")])
+    assert said(findings) == [
+        '4:14 schema error: spec.size: expected integer, got string "big"',
+        '9:21 unknown-field error: unknown field "shade" in spec',
+        '14:18 schema error: spec.cronSpec: expected string, got integer 5; the unquoted 5 is read as an integer '
+        '(YAML 1.1, as kubectl reads it): quote it as "5"',
+    ]
+
+
+def test_schema_files_never_fetch_from_the_network(tmp_path: Path) -> None:
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "remote_v1.json").write_text(json.dumps({"$ref": "https://example.com/remote.json"}))
+    findings = validate(tmp_path, "apiVersion: x.example.com/v1\nkind: Remote\nmetadata: {name: a}\n",
+                        schema_dirs=[str(tmp_path / "schemas")])
+    assert [f.rule for f in findings] == ["crd-schema"]
+    assert "https://example.com/remote.json, which kubelint does not fetch" in findings[0].message
+
+
+# --- the command line ---------------------------------------------------------------------------------------------
+
+
+def test_an_unknown_kubernetes_version_is_a_usage_error() -> None:
+    result = CliRunner().invoke(app, ["validate", str(SEEDS / "000-kuard-pod.yaml"), "-k", "1.12"])
+    assert result.exit_code == 2
+    assert "1.25" in result.output and newest_version() in result.output
+
+
+def test_schemas_command_lists_versions_and_kinds() -> None:
+    result = CliRunner().invoke(app, ["schemas", "-k", "v1.30"])
+    assert result.exit_code == 0
+    assert result.output.startswith(f"Bundled Kubernetes versions: {', '.join(bundled_versions())}")
+    assert "Kinds served by Kubernetes 1.30" in result.output
+    assert any(line.split()[:2] == ["apps/v1", "ControllerRevision,"] for line in result.output.splitlines())
+    listing = json.loads(CliRunner().invoke(app, ["schemas", "--format", "json"]).output)
+    assert "Deployment" in listing["kinds"]["apps/v1"] and "v1/Endpoints" in listing["deprecated"]
+
+
+def test_cli_flags_reach_the_schema_stage(tmp_path: Path) -> None:
+    path = tmp_path / "widget.yaml"
+    path.write_text("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: a}\n")
+    runner = CliRunner()
+    assert runner.invoke(app, ["validate", str(path), "--no-color"]).exit_code == 1
+    assert runner.invoke(app, ["validate", str(path), "--ignore-missing-schemas"]).exit_code == 0
+    assert runner.invoke(app, ["validate", str(path), "--skip-kinds", "Gadget,Widget"]).exit_code == 0
+    assert runner.invoke(app, ["validate", str(path), "--schema-dir", str(tmp_path / "nope")]).exit_code == 2
+    assert runner.invoke(app, ["validate", str(path), "--target-version", "soon"]).exit_code == 2
