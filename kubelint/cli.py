@@ -471,9 +471,11 @@ def plan_command(
     jobs: JobsOption = None,
     cache_dir: CacheDirOption = None,
     no_cache: NoCacheOption = False,
+    config: ConfigOption = None,
 ) -> None:
     from dataclasses import replace
 
+    from kubelint.config import apply_config, load_config
     from kubelint.model import Severity
     from kubelint.pipeline import Options
     from kubelint.plan import BaseError, BaseSpec, render, run_plan
@@ -500,6 +502,7 @@ def plan_command(
     options = Options(kubernetes_version=kubernetes_version, exclude=list(exclude or []), default_namespace=default_namespace)
     _run_in_parallel_with_cache(options, jobs, cache_dir, no_cache)
     try:
+        apply_config(options, load_config(config))  # a bad configuration is a RuleFileError, below
         report = run_plan(paths, profile, options, base=bases[0] if bases else None)
         if save_state is not None:
             write_state(save_state, report.applied, report.plan.world)

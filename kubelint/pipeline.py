@@ -95,7 +95,8 @@ def configured_severity(rule: Any, options: Options) -> Severity | None:
     return options.severities.get(rule.id) or options.severities.get(rule.category)
 
 
-def _active_rules(options: Options) -> list:
+def active_rules(options: Options) -> list:
+    """The rules a run under ``options`` runs, each with its configured severity and options."""
     from kubelint.engine import ActiveRule
     from kubelint.rulebook import load_rules
 
@@ -127,6 +128,17 @@ def _follow_configuration(findings: list[Finding], active: list, options: Option
     return kept
 
 
+def settle(findings: list[Finding], loaded: Any, active: list, options: Options, paths: list[str]) -> list[Finding]:
+    """The last stage of a check or a plan, after every other: findings follow the
+    configuration, suppressions mark what they cover, unused suppressions are added.
+    ``loaded`` is the run's LoadResult (its resources and file texts)."""
+    from kubelint.suppress import apply_suppressions
+
+    findings = _follow_configuration(findings, active, options)
+    findings.extend(apply_suppressions(findings, loaded.resources, loaded.texts, active, options, paths))
+    return findings
+
+
 def summarize(report: Report, files: int, skipped: int) -> None:
     summary = Summary(files=files, resources=len(report.resources), skipped_documents=skipped)
     for finding in report.findings:
@@ -153,16 +165,14 @@ def run_check(paths: list[str], options: Options | None = None, stdin: BinaryIO 
     options = options or Options()
     version = resolve_version(options.kubernetes_version)
     with paused_gc():
-        active = _active_rules(options)
+        active = active_rules(options)
         checker = FileChecker(active, version, options.default_namespace)
         # Per file (here, in worker processes or from the cache): loading, shape, per-resource rules.
         loaded = check_files(paths, options, checker, stdin)
         findings: list[Finding] = list(loaded.findings)
         findings.extend(checker.cross_object(loaded.resources))
         findings.extend(schema_findings(loaded.resources, findings, active, options, version))
-        # Last, after every stage: configuration and suppressions see all findings.
-        findings = _follow_configuration(findings, active, options)
-        findings.extend(apply_suppressions(findings, loaded.resources, loaded.texts, active, options, paths))
+        findings = settle(findings, loaded, active, options, paths)
     findings.sort(key=Finding.sort_key)
     report = Report(kubernetes_version=version, findings=findings, resources=loaded.resources)
     report.missing_paths = loaded.missing

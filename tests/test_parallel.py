@@ -9,7 +9,7 @@ import pytest
 
 import kubelint.parallel as parallel
 from kubelint.perfile import FileChecker
-from kubelint.pipeline import Options, _active_rules, run_check
+from kubelint.pipeline import Options, active_rules, run_check
 from kubelint.plan import render as render_plan
 from kubelint.plan import run_plan
 from kubelint.reconcile import default_profile
@@ -78,7 +78,7 @@ def test_batches_hold_every_task_once_largest_first_and_bounded() -> None:
 
 
 def test_results_come_back_for_every_task_in_any_order(pool_for_any_input: None) -> None:
-    checker = FileChecker(_active_rules(Options()), "1.37", "default")
+    checker = FileChecker(active_rules(Options()), "1.37", "default")
     documents = [f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{n}\n".encode() * (n + 1) for n in range(12)]
     tasks = [(index, f"c{index}.yaml", data) for index, data in enumerate(documents)]
     here = {index: result for index, result, _ in parallel.check_all(checker, tasks, 1, keep_packed=False)}

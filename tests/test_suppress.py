@@ -308,3 +308,44 @@ def test_json_keeps_the_reason_and_suppressed_findings_do_not_fail(
     ]
     text = runner.invoke(app, ["check", "app.yaml"])
     assert text.exit_code == 0 and text.output == "No problems in 1 resource (1 file, 3 suppressed).\n"
+
+
+# --- kubelint plan
+
+ORPHAN_SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: orphan
+spec:
+  selector:
+    app: orphan
+  ports:
+  - port: 80
+"""
+
+
+def test_plan_findings_are_suppressed_and_configured_like_check_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    service = tmp_path / "svc.yaml"
+    service.write_text(
+        ORPHAN_SERVICE.replace("  name: orphan\n", "  name: orphan  # kubelint: ignore[port-name,plan-dns-collision]\n")
+    )
+    findings = json.loads(runner.invoke(app, ["plan", "svc.yaml", "--format", "json"]).output)["findings"]
+    assert [(f["rule"], f["line"]) for f in findings] == [
+        ("unused-suppression", 4),
+        ("plan-service-selects-nothing", 6),
+    ]
+    assert "plan-dns-collision" in findings[0]["message"], "port-name does not run in a plan: not judged"
+    annotated = '  name: orphan\n  annotations:\n    kubelint.io/ignore: "plan # scaled to zero on purpose"\n'
+    service.write_text(ORPHAN_SERVICE.replace("  name: orphan\n", annotated))
+    assert json.loads(runner.invoke(app, ["plan", "svc.yaml", "--format", "json"]).output)["findings"] == []
+    service.write_text(ORPHAN_SERVICE)
+    (tmp_path / ".kubelint.yaml").write_text("severity: {plan-service-selects-nothing: error}\n")
+    assert runner.invoke(app, ["plan", "svc.yaml"]).exit_code == 1
+    (tmp_path / ".kubelint.yaml").write_text("ignore: [plan-service-selects-nothing]\n")
+    assert "plan-service-selects-nothing" not in runner.invoke(app, ["plan", "svc.yaml"]).output
+    (tmp_path / ".kubelint.yaml").write_text("ignore: [plan-service-selects-nothin]\n")
+    assert runner.invoke(app, ["plan", "svc.yaml"]).exit_code == 2

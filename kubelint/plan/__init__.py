@@ -17,7 +17,15 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from kubelint.model import Finding, Resource, Severity
-from kubelint.pipeline import DEFAULT_KUBERNETES_VERSION, Options, paused_gc
+from kubelint.pipeline import (
+    DEFAULT_KUBERNETES_VERSION,
+    Options,
+    active_rules,
+    configured_severity,
+    paused_gc,
+    rule_selected,
+    settle,
+)
 from kubelint.plan import immutable
 from kubelint.plan.bases import Base, BaseError, BaseSpec, empty, load_base
 from kubelint.plan.diff import Entry, Plan, plan
@@ -26,6 +34,8 @@ from kubelint.reconcile import ClusterProfile, World, reconcile
 
 SECTIONS = ("pods", "services", "endpoints", "dns", "routes")
 FORMATS = {"text": "kubelint.plan.text", "json": "kubelint.plan.json", "markdown": "kubelint.plan.markdown"}
+PLAN_CATEGORIES = frozenset({"input", "yaml", "plan", "config"})
+"""What a plan run reports besides the object-shape check: loading, the planner, stale suppressions."""
 
 
 @dataclass(slots=True)
@@ -65,8 +75,9 @@ def planner_findings(world: World, options: Options) -> list[Finding]:
     findings = []
     for rule_id, problem in world.problems:
         rule = rules[rule_id]
-        if rule.enabled or rule_id in options.enable:
-            findings.append(to_finding(ActiveRule(rule, rule.severity), problem.resource, problem))
+        if rule_selected(rule, options):
+            active = ActiveRule(rule, configured_severity(rule, options) or rule.severity)
+            findings.append(to_finding(active, problem.resource, problem))
     return findings
 
 
@@ -134,6 +145,8 @@ def run_plan(paths: list[str], profile: ClusterProfile, options: Options | None 
         result, failures = plan_resources(applied, profile, version, baseline)
         findings.extend(failures)
         findings.extend(planner_findings(result.world, options))
+        ran = [a for a in active_rules(options) if a.rule.category in PLAN_CATEGORIES or a.rule.id == shape.id]
+        findings = settle(findings, loaded, ran, options, paths)
     findings.sort(key=Finding.sort_key)
     return PlanReport(result, findings, version, loaded.files, list(loaded.missing), baseline.description, applied)
 
