@@ -291,6 +291,15 @@ def test_an_unknown_kubernetes_version_is_a_usage_error() -> None:
     assert "1.25" in result.output and newest_version() in result.output
 
 
+def test_the_readme_example_is_what_kubelint_says(monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Schema validation", 1)[1]
+    command, expected = section.split("```text\n$ ", 1)[1].split("\n```", 1)[0].split("\n", 1)
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(app, command.split()[1:] + ["--no-color"])
+    assert result.output.strip() == expected.strip()
+
+
 def test_schemas_command_lists_versions_and_kinds() -> None:
     result = CliRunner().invoke(app, ["schemas", "-k", "v1.30"])
     assert result.exit_code == 0
@@ -310,3 +319,46 @@ def test_cli_flags_reach_the_schema_stage(tmp_path: Path) -> None:
     assert runner.invoke(app, ["validate", str(path), "--skip-kinds", "Gadget,Widget"]).exit_code == 0
     assert runner.invoke(app, ["validate", str(path), "--schema-dir", str(tmp_path / "nope")]).exit_code == 2
     assert runner.invoke(app, ["validate", str(path), "--target-version", "soon"]).exit_code == 2
+
+
+# --- real manifests (../shared/corpus, when present) ---------------------------------------------------------------
+
+CORPUS = ROOT.parent / "shared" / "corpus"
+needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not here")
+
+
+def _schema_findings(*paths: Path, **options: object) -> list[Finding]:
+    report = run_check([str(p) for p in paths], Options(categories=VALIDATE_CATEGORIES, **options))
+    return [f for f in report.findings if f.rule in RULES]
+
+
+@needs_corpus
+@pytest.mark.parametrize(
+    "project",
+    ["stefanprodan__podinfo", "GoogleCloudPlatform__microservices-demo", "rancher__local-path-provisioner",
+     "open-telemetry__opentelemetry-demo@2.2.0", "kubernetes__kube-state-metrics", "dockersamples__example-voting-app"],
+)
+def test_real_manifests_validate_clean(project: str) -> None:
+    """Nothing but information: custom resources whose CRDs the project does not ship."""
+    findings = _schema_findings(CORPUS / project, ignore_missing_schemas=True)
+    wrong = [f"{f.file}:{f.line} {f.rule}: {f.message}" for f in findings if f.severity.label != "info"]
+    assert not wrong, wrong[:5]
+
+
+@needs_corpus
+def test_gateway_api_examples_against_its_crds() -> None:
+    """The Gateway API's own examples pass its CRDs; every one of its deliberately invalid
+    examples is caught (schema, list keys, CEL), at a line of its own file."""
+    gateway = CORPUS / "kubernetes-sigs__gateway-api"
+    invalid = gateway / "hack" / "invalid-examples" / "standard"
+    findings = _schema_findings(gateway / "config" / "crd" / "standard", gateway / "examples" / "standard", invalid)
+    caught = {Path(f.file).resolve() for f in findings}
+    assert caught == {path.resolve() for path in invalid.rglob("*.yaml")}
+
+
+@needs_corpus
+def test_old_snapshots_are_removed_apis() -> None:
+    findings = _schema_findings(CORPUS / "kubernetes__dashboard@v1.10.1", CORPUS / "kubernetes__ingress-nginx@2019-05")
+    assert {f.rule for f in findings} == {"removed-api"}
+    assert any("extensions/v1beta1 Ingress was removed in Kubernetes 1.22" in f.message for f in findings)
+    assert any("extensions/v1beta1 DaemonSet was removed in Kubernetes 1.16" in f.message for f in findings)

@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 
 from kubelint.model import FieldPath
 from kubelint.quantity import is_quantity
+from kubelint.schema.walk import SchemaWalk
 from kubelint.validation import is_ip_address
 
 OLD_SELF = re.compile(r"\boldSelf\b")
@@ -254,30 +255,22 @@ def _message(rule: dict[str, Any], context: Any, text: str) -> str:
     return message if isinstance(message, str) and message.strip() else f"failed rule: {text}"
 
 
+def _has_rules(schema: dict[str, Any]) -> bool:
+    return isinstance(schema.get(RULES_KEY), list) and bool(schema[RULES_KEY])
+
+
 class CelValidator:
-    """The CEL rules of one custom resource schema, walked along an object."""
+    """The CEL rules of one custom resource schema, evaluated along an object."""
 
     def __init__(self, schema: dict[str, Any]) -> None:
-        self.schema = schema
-        self._live: set[int] = set()
-        self.rules: list[tuple[FieldPath, dict[str, Any]]] = []
+        self._walk = SchemaWalk(schema, _has_rules)
+        self.rules: list[tuple[FieldPath, dict[str, Any]]] = [
+            (where + (RULES_KEY, index), rule)
+            for where, node in self._walk.nodes
+            for index, rule in enumerate(node[RULES_KEY])
+            if isinstance(rule, dict)
+        ]
         """(path of the rule inside the schema, the rule) for every rule."""
-        self._mark(schema, ())
-
-    def _mark(self, schema: Any, where: FieldPath) -> bool:
-        """Collect the rules; remember the nodes at or above one, so the walk skips everything else."""
-        if not isinstance(schema, dict):
-            return False
-        children = [(("properties", name), child) for name, child in (schema.get("properties") or {}).items()]
-        children += [(("items",), schema.get("items")), (("additionalProperties",), schema.get("additionalProperties"))]
-        below = [self._mark(child, where + step) for step, child in children]
-        rules = schema.get(RULES_KEY)
-        if isinstance(rules, list):
-            self.rules += [(where + (RULES_KEY, i), r) for i, r in enumerate(rules) if isinstance(r, dict)]
-        live = bool(rules) or any(below)
-        if live:
-            self._live.add(id(schema))
-        return live
 
     def compile_errors(self) -> Iterator[tuple[FieldPath, str]]:
         """(path inside the schema, message) of every rule or message expression that is not valid CEL."""
@@ -292,24 +285,11 @@ class CelValidator:
 
     def failures(self, value: Any) -> Iterator[CelFailure]:
         """Every rule that ``value`` (a whole custom resource, defaulted) breaks."""
-        return self._walk(self.schema, value, ())
-
-    def _walk(self, schema: dict[str, Any], value: Any, path: FieldPath) -> Iterator[CelFailure]:
-        if value is None or id(schema) not in self._live:
-            return
-        rules = [rule for rule in schema.get(RULES_KEY) or [] if isinstance(rule, dict) and _judged(rule)]
-        if rules:
-            context = _bind(to_cel(value, schema))
+        for node, found, path in self._walk.pairs(value):
+            rules = [rule for rule in node[RULES_KEY] if isinstance(rule, dict) and _judged(rule)]
+            if not rules:
+                continue
+            context = _bind(to_cel(found, node))
             for rule in rules:
                 if (failure := _failure(rule, context, path)) is not None:
                     yield failure
-        if isinstance(value, dict):
-            properties = schema.get("properties") or {}
-            extra = schema.get("additionalProperties")
-            for key, child in value.items():
-                child_schema = properties.get(key, extra)
-                if isinstance(child_schema, dict):
-                    yield from self._walk(child_schema, child, path + (key,))
-        elif isinstance(value, list) and isinstance(schema.get("items"), dict):
-            for index, item in enumerate(value):
-                yield from self._walk(schema["items"], item, path + (index,))

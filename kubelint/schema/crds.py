@@ -16,6 +16,8 @@ structural schema:
   object with no ``properties`` keeps no fields at all;
 * OpenAPI's boolean ``exclusiveMinimum``/``exclusiveMaximum`` become JSON
   Schema's numeric ones;
+* an ``x-kubernetes-list-type: set`` holds each value once, and the items of
+  an ``x-kubernetes-list-type: map`` differ in their ``x-kubernetes-list-map-keys``;
 * ``x-kubernetes-validations`` (CEL) run after the schema (see ``cel``).
 
 ``apiextensions.k8s.io/v1beta1`` CRDs are read too (``spec.validation``,
@@ -27,6 +29,7 @@ is reported as a removed API.
 from __future__ import annotations
 
 import copy
+import json
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -37,11 +40,14 @@ from kubelint.schema.bundle import Bundle
 from kubelint.schema.cel import CelValidator
 from kubelint.schema.standalone import INT_OR_STRING, PRESERVE_UNKNOWN, server_reading, standalone
 from kubelint.schema.validators import Compiled, definitions_for
+from kubelint.schema.walk import SchemaWalk
 
 CRD_GROUP = "apiextensions.k8s.io"
 CRD_KIND = "CustomResourceDefinition"
 OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
 EMBEDDED = "x-kubernetes-embedded-resource"
+LIST_TYPE = "x-kubernetes-list-type"
+MAP_KEYS = "x-kubernetes-list-map-keys"
 
 _DROPPED = frozenset({"description", "example", "externalDocs", "$ref", "$schema", "$id", "definitions"})
 _BARE_TYPES = ({"type": "integer"}, {"type": "string"})
@@ -80,6 +86,8 @@ def json_schema(node: Any) -> Any:
             out[f"exclusive{bound}"] = out.pop(bound.lower())
         elif isinstance(out.get(f"exclusive{bound}"), bool):
             del out[f"exclusive{bound}"]
+    if out.get(LIST_TYPE) == "set":
+        out["uniqueItems"] = True
     if out.get(EMBEDDED):
         out["properties"] = {"apiVersion": {"type": "string"}, "kind": {"type": "string"}, **out.get("properties", {})}
         out["required"] = sorted({*out.get("required", []), "apiVersion", "kind"})
@@ -106,6 +114,30 @@ def root_schema(openapi: Any, preserve_unknown: bool) -> dict[str, Any]:
     if preserve_unknown:
         schema[PRESERVE_UNKNOWN] = True
     return schema
+
+
+def _is_keyed_list(schema: dict[str, Any]) -> bool:
+    return schema.get(LIST_TYPE) == "map" and isinstance(schema.get(MAP_KEYS), list) and bool(schema[MAP_KEYS])
+
+
+def duplicate_keys(walk: SchemaWalk, value: Any) -> Iterator[Problem]:
+    """Items of ``x-kubernetes-list-type: map`` lists that repeat another item's keys (the server:
+    "Duplicate value")."""
+    for node, items, path in walk.pairs(value):
+        if not isinstance(items, list):
+            continue
+        seen: dict[str, int] = {}
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                continue
+            keys = {key: item.get(key) for key in node[MAP_KEYS]}
+            text = json.dumps(keys, sort_keys=True)
+            if text in seen:
+                where = format_path(path + (seen[text],))
+                yield Problem(path + (index,), f"{format_path(path + (index,))}: duplicate of {where}: the items of this list are "
+                              f"told apart by {', '.join(node[MAP_KEYS])}, and {text} repeats")
+            else:
+                seen[text] = index
 
 
 def server_side_copy(value: Any, schema: Any) -> Any:
@@ -147,6 +179,7 @@ class CustomVersion:
     _schema: dict[str, Any] | None = None
     _compiled: dict[bool, Compiled] = field(default_factory=dict)
     _cel: CelValidator | None = None
+    _keyed_lists: SchemaWalk | None = None
 
     @property
     def api_version(self) -> str:
@@ -173,6 +206,13 @@ class CustomVersion:
         if self._cel is None:
             self._cel = CelValidator(self.schema)
         return self._cel
+
+    @property
+    def keyed_lists(self) -> SchemaWalk:
+        """The ``x-kubernetes-list-type: map`` lists of the schema (for :func:`duplicate_keys`)."""
+        if self._keyed_lists is None:
+            self._keyed_lists = SchemaWalk(self.schema, _is_keyed_list)
+        return self._keyed_lists
 
     def where(self) -> str:
         """``CustomResourceDefinition widgets.example.com (crds.yaml:3)``."""

@@ -29,7 +29,7 @@ from kubelint.model import FieldPath, Finding, Resource, Severity, format_path
 from kubelint.schema import deprecations
 from kubelint.schema.bundle import bundled_versions, load_bundle, normalize_version
 from kubelint.schema.cel import CelUnavailable
-from kubelint.schema.crds import CRD_KIND, CustomKinds, CustomVersion, is_crd, server_side_copy
+from kubelint.schema.crds import CRD_KIND, CustomKinds, CustomVersion, duplicate_keys, is_crd, server_side_copy
 from kubelint.schema.messages import Issue, translate
 from kubelint.schema.schemadir import SchemaDirectories
 from kubelint.schema.validators import Compiled, SchemaError, builtin_validator
@@ -215,6 +215,8 @@ class SchemaStage:
             return
         data = server_side_copy(resource.data, entry.schema)
         yield from self._issues(resource, compiled, data)
+        for problem in duplicate_keys(entry.keyed_lists, data):
+            yield from self._finding(resource, SCHEMA, problem.message, problem.path)
         if CEL_VALIDATION in self.severities and entry.cel.rules:
             yield from self._cel(resource, entry, data)
 
