@@ -302,6 +302,19 @@ def check_rules(config: Config, catalog: dict[str, Rule]) -> None:
             )
 
 
+def _check_version(config: Config) -> None:
+    """The version must be one kubelint has schemas for (``kubelint check`` validates against them)."""
+    version = config.data.get("kubernetes-version")
+    if version is None:
+        return
+    from kubelint.schema import UnknownVersionError, resolve_version
+
+    try:
+        resolve_version(version)
+    except UnknownVersionError as error:
+        raise config.error(("kubernetes-version",), str(error)) from None
+
+
 def _anchored(patterns: Sequence[str], config: Config) -> list[str]:
     """Path globs as the configuration means them: one with a ``/`` starts at
     the configuration's directory (made absolute, so it holds from any working
@@ -371,6 +384,7 @@ def apply_config(options: Options, config: Config | None) -> None:
             raise config.error(("rules-dirs", own_dirs.index(error.file)), error.message) from None
         raise
     check_rules(config, catalog)
+    _check_version(config)
     schema_dirs = _folders(config, "schema-dirs")
     for index, folder in enumerate(schema_dirs):
         if not os.path.isdir(folder):

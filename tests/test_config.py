@@ -231,6 +231,7 @@ YAML_MISTAKES = [
         21,
         'the unquoted 1.30 is read as a number (YAML 1.1, as kubectl reads it): quote it as "1.30"',
     ),
+    ('kubernetes-version: "1.10"\n', 1, 21, "kubernetes-version: no schemas for Kubernetes '1.10'; the bundled"),
     (
         "select: [api, objet-name]\n",
         1,
