@@ -362,3 +362,123 @@ def test_old_snapshots_are_removed_apis() -> None:
     assert {f.rule for f in findings} == {"removed-api"}
     assert any("extensions/v1beta1 Ingress was removed in Kubernetes 1.22" in f.message for f in findings)
     assert any("extensions/v1beta1 DaemonSet was removed in Kubernetes 1.16" in f.message for f in findings)
+
+
+# --- CEL and CRD edge cases -------------------------------------------------------------------------------------------
+
+CRD_WITH = """\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: probes.example.com
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: probes, kind: Probe}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+{spec}
+---
+apiVersion: example.com/v1
+kind: Probe
+metadata: {{name: p}}
+spec: {value}
+"""
+
+
+def _crd(spec: str, value: str) -> str:
+    indented = textwrap.indent(textwrap.dedent(spec), " " * 12)
+    return CRD_WITH.replace("{spec}", indented.rstrip("\n")).replace("{value}", value).replace("{{", "{").replace("}}", "}")
+
+
+def test_cel_rules_kubelint_cannot_judge_are_skipped_not_reported(tmp_path: Path) -> None:
+    spec = """\
+        x-kubernetes-validations:
+        - rule: self.name.frobnicate() == 'x'
+        - rule: self.name == oldSelf.name
+        properties:
+          name: {type: string}
+        """
+    assert validate(tmp_path, _crd(spec, "{name: a}")) == []
+
+
+def test_a_field_read_without_has_is_reported_as_the_server_does(tmp_path: Path) -> None:
+    spec = """\
+        x-kubernetes-validations:
+        - rule: self.name.startsWith('p-')
+          message: names start with p-
+        properties:
+          name: {type: string}
+        """
+    assert said(validate(tmp_path, _crd(spec, "{name: p-1}"))) == []
+    assert said(validate(tmp_path, _crd(spec, "{name: x}"))) == ["28:1 cel-validation error: spec: names start with p-"]
+    missing = said(validate(tmp_path, _crd(spec, "{other: 1}")))
+    assert missing[0].startswith("28:1 cel-validation error: spec: rule \"self.name.startsWith('p-')\" could not be evaluated: no such key")
+
+
+def test_invalid_cel_and_uncompilable_schemas_are_the_crds_problem_once(tmp_path: Path) -> None:
+    spec = """\
+        x-kubernetes-validations:
+        - rule: self.name ==
+        properties:
+          name: {type: string, pattern: '(unclosed'}
+        """
+    text = _crd(spec, "{name: a}") + "---\napiVersion: example.com/v1\nkind: Probe\nmetadata: {name: q}\nspec: {name: b}\n"
+    findings = validate(tmp_path, text)
+    assert [(f.rule, f.line) for f in findings] == [("crd-schema", 14)]
+    assert "the schema of example.com/v1 Probe cannot be used" in findings[0].message
+
+
+def test_broken_crds_and_resources_never_raise(tmp_path: Path) -> None:
+    texts = [
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: a}\nspec: [1, 2]\n",
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: b}\n"
+        "spec: {group: g.example.com, names: {kind: K}, versions: {v1: true}}\n---\n"
+        "apiVersion: g.example.com/v1\nkind: K\nmetadata: {name: k}\n",
+        _crd("properties: [not, a, map]\n", "[1, 2]"),
+        _crd("x-kubernetes-validations: {rule: true}\n", "{a: 1}"),
+    ]
+    for text in texts:
+        assert not [f for f in run_check_text(tmp_path, text) if f.rule == "internal-error"], text
+
+
+def run_check_text(tmp_path: Path, text: str) -> list[Finding]:
+    (tmp_path / "broken.yaml").write_text(text)
+    return run_check([str(tmp_path / "broken.yaml")], Options(categories=VALIDATE_CATEGORIES)).findings
+
+
+def test_a_target_version_older_than_the_api(tmp_path: Path) -> None:
+    """--target-version can also ask about a downgrade: the API did not exist yet."""
+    flow = "apiVersion: flowcontrol.apiserver.k8s.io/v1\nkind: FlowSchema\nmetadata: {name: f}\nspec:\n  priorityLevelConfiguration: {name: exempt}\n"
+    findings = validate(tmp_path, flow, target_version="1.28")
+    assert said(findings) == [
+        "1:13 removed-api error: flowcontrol.apiserver.k8s.io/v1 FlowSchema is served by Kubernetes 1.37 but not by the target version 1.28"
+    ]
+
+
+def test_without_a_cel_interpreter_the_rules_are_said_to_be_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On Python 3.10 (no common-expression-language) nothing is guessed: one info on the CRD."""
+    from kubelint.schema import cel
+
+    def unavailable() -> None:
+        raise cel.CelUnavailable("CEL rules need the common-expression-language package (Python 3.11 or later)")
+
+    monkeypatch.setattr(cel, "_context", unavailable)
+    spec = """\
+        x-kubernetes-validations:
+        - rule: self.name.startsWith('p-')
+        properties:
+          name: {type: string}
+        """
+    assert said(validate(tmp_path, _crd(spec, "{name: x}"))) == [
+        "14:7 cel-validation info: the CEL rules of example.com/v1 Probe were not evaluated: "
+        "CEL rules need the common-expression-language package (Python 3.11 or later)"
+    ]

@@ -58,8 +58,9 @@ def _converted_children(node: dict[str, Any]) -> dict[str, Any]:
     for key, value in node.items():
         if key in _DROPPED:
             continue
-        if key == "properties" and isinstance(value, dict):
-            out[key] = {name: json_schema(child) for name, child in value.items()}
+        if key == "properties":
+            if isinstance(value, dict):  # else the CRD is refused, and reported as such
+                out[key] = {name: json_schema(child) for name, child in value.items()}
         elif key in ("items", "additionalProperties", "not") and isinstance(value, dict):
             out[key] = json_schema(value)
         elif key in ("allOf", "anyOf", "oneOf") and isinstance(value, list):

@@ -71,12 +71,12 @@ def server_reading(schema: Any, strict: bool) -> Any:
             out[key] = [server_reading(v, False) for v in value] if isinstance(value, list) else server_reading(value, False)
         elif key in SCHEMA_KEYWORDS:
             out[key] = [server_reading(v, strict) for v in value] if isinstance(value, list) else server_reading(value, strict)
-        elif key in SCHEMA_MAP_KEYWORDS:
+        elif key in SCHEMA_MAP_KEYWORDS and isinstance(value, dict):
             out[key] = {name: server_reading(v, strict) for name, v in value.items()}
-        elif key in SCHEMA_LIST_KEYWORDS:
+        elif key in SCHEMA_LIST_KEYWORDS and isinstance(value, list):
             out[key] = [server_reading(v, strict) for v in value]
         else:
-            out[key] = value
+            out[key] = value  # a malformed schema stays as it is: compiling it says what is wrong
     union = _merged_types(out.get("oneOf"))
     if union is not None:
         del out["oneOf"]
@@ -86,7 +86,7 @@ def server_reading(schema: Any, strict: bool) -> Any:
     if strict and "properties" in out and "additionalProperties" not in out and not out.get(PRESERVE_UNKNOWN):
         out["additionalProperties"] = False
     properties = out.get("properties")
-    if properties and out.get("required"):
+    if isinstance(properties, dict) and isinstance(out.get("required"), list):
         for name in out["required"]:
             if name in properties:
                 properties[name] = _not_null(properties[name])
