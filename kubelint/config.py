@@ -29,6 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
+from kubelint.kube import get_path
 from kubelint.loader.datafile import DataFileError
 from kubelint.model import FieldPath, Severity, format_path
 
@@ -76,7 +77,6 @@ class Config:
     def locate(self, path: FieldPath, *, key: bool = False) -> tuple[int, int]:
         if self.source_map is not None:
             return self.source_map.locate(path, key=key)
-        from kubelint.kube import get_path
         from kubelint.tomlkeys import locate
 
         return locate(self.text, TOML_TABLE + tuple(path), None if key else get_path(self.data, path), at_value=not key)
@@ -230,8 +230,6 @@ def _check_shape(config: Config) -> None:
     if isinstance(suppressions, list):
         for index, entry in enumerate(suppressions):
             _check_keys(config, ("suppressions", index), entry, schema["$defs"]["suppression"]["properties"])
-    from kubelint.kube import get_path
-
     for error in _validator().iter_errors(config.data):
         path = tuple(error.instance_path)
         raise config.error(path, error.message + config.type_hint(path, get_path(config.data, path)))
