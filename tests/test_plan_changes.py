@@ -44,8 +44,15 @@ def _plan(scenario: str):  # type: ignore[no-untyped-def]
 
 def test_every_scenario_named_in_the_issue_is_there() -> None:
     assert set(SCENARIOS) >= {
-        "rolling-update", "recreate", "scale", "service-selector", "port-rename", "ingress-paths",
-        "statefulset-partition", "selector-change", "delete-app",
+        "rolling-update",
+        "recreate",
+        "scale",
+        "service-selector",
+        "port-rename",
+        "ingress-paths",
+        "statefulset-partition",
+        "selector-change",
+        "delete-app",
     }
 
 
@@ -70,13 +77,20 @@ def test_rolling_update_of_four_replicas_at_25_percent() -> None:
     [(key, rollout)] = report.plan.rollouts.items()
     assert key == ("Deployment", "default", "web")
     assert rollout.steps == (
-        "new 1/4, old 4/4", "new 1/4, old 3/4", "new 2/4, old 3/4", "new 2/4, old 1/4", "new 4/4, old 1/4", "new 4/4, old 0/4",
+        "new 1/4, old 4/4",
+        "new 1/4, old 3/4",
+        "new 2/4, old 3/4",
+        "new 2/4, old 1/4",
+        "new 4/4, old 1/4",
+        "new 4/4, old 0/4",
     )
     assert (rollout.min_ready, rollout.max_pods) == (3, 5)
     pods = [e.change for e in report.plan.pods if e.item["owner"] == "Deployment/web"]
     assert sorted(pods) == ["create"] * 4 + ["delete"] * 4
     old = [e for e in report.plan.objects if e.item["kind"] == "ReplicaSet" and e.change == "update"]
-    assert [(f.dotted, f.before, f.after) for e in old for f in e.fields if f.dotted == "spec.replicas"] == [("spec.replicas", 4, 0)]
+    assert [(f.dotted, f.before, f.after) for e in old for f in e.fields if f.dotted == "spec.replicas"] == [
+        ("spec.replicas", 4, 0)
+    ]
 
 
 def test_recreate_stops_every_old_pod_first_and_says_the_service_has_no_endpoints() -> None:
@@ -92,8 +106,18 @@ def test_scaling_keeps_the_replicaset_and_its_pods() -> None:
     api = [name for (kind, name), change in changes.items() if kind == "ReplicaSet" and name.startswith("api-")]
     assert len(api) == 1 and changes[("ReplicaSet", api[0])] == "update"
     pods = {e.item["name"]: e.change for e in report.plan.pods}
-    assert sorted(change for name, change in pods.items() if name.startswith("api-")) == ["create", "create", "none", "none"]
-    assert sorted(change for name, change in pods.items() if name.startswith("worker-")) == ["delete", "delete", "none", "none"]
+    assert sorted(change for name, change in pods.items() if name.startswith("api-")) == [
+        "create",
+        "create",
+        "none",
+        "none",
+    ]
+    assert sorted(change for name, change in pods.items() if name.startswith("worker-")) == [
+        "delete",
+        "delete",
+        "none",
+        "none",
+    ]
     assert {r.strategy for r in report.plan.rollouts.values()} == {"Scale"}
 
 
@@ -106,7 +130,11 @@ def test_a_selector_change_moves_the_endpoints() -> None:
 
 
 def test_a_port_rename_replaces_the_srv_records() -> None:
-    changed = {(e.change, e.item["name"].split(".")[0]) for e in _plan("port-rename").plan.dns if e.item["type"] == "SRV" and e.change != "none"}
+    changed = {
+        (e.change, e.item["name"].split(".")[0])
+        for e in _plan("port-rename").plan.dns
+        if e.item["type"] == "SRV" and e.change != "none"
+    }
     assert changed == {("create", "_postgres"), ("delete", "_pg")}
 
 
@@ -122,10 +150,17 @@ def test_a_partitioned_statefulset_updates_from_the_highest_ordinal_down_to_the_
     rollout = report.plan.rollouts[("StatefulSet", "default", "kafka")]
     assert rollout.steps == ("kafka-3", "kafka-2")
     images = {p.name: p.spec["containers"][0]["image"] for p in report.plan.world.pods.values()}
-    assert images == {"kafka-0": "apache/kafka:3.8.0", "kafka-1": "apache/kafka:3.8.0",
-                      "kafka-2": "apache/kafka:3.9.0", "kafka-3": "apache/kafka:3.9.0"}
+    assert images == {
+        "kafka-0": "apache/kafka:3.8.0",
+        "kafka-1": "apache/kafka:3.8.0",
+        "kafka-2": "apache/kafka:3.9.0",
+        "kafka-3": "apache/kafka:3.9.0",
+    }
     revisions = [e for e in report.plan.objects if e.item["kind"] == "ControllerRevision"]
-    assert sorted(e.change for e in revisions) == ["create", "none"]  # the old revision stays: kafka-0 and kafka-1 run it
+    assert sorted(e.change for e in revisions) == [
+        "create",
+        "none",
+    ]  # the old revision stays: kafka-0 and kafka-1 run it
 
 
 def test_a_deployment_selector_change_is_a_replacement_and_an_error() -> None:
@@ -146,7 +181,9 @@ def test_deleting_an_app_deletes_everything_derived_from_it() -> None:
     assert blog and {e.change for e in blog} == {"delete"}
     assert {e.change for e in report.plan.dns if "blog" in e.item["name"] + e.item["value"]} == {"delete"}
     assert [e.change for e in report.plan.routes] == ["delete"]
-    assert "# Deployment default/blog will be destroyed (fixtures/plan/changes/delete-app/base.yaml:9)" in render(report, "text")
+    assert "# Deployment default/blog will be destroyed (fixtures/plan/changes/delete-app/base.yaml:9)" in render(
+        report, "text"
+    )
 
 
 def test_against_itself_nothing_changes() -> None:
@@ -157,8 +194,11 @@ def test_against_itself_nothing_changes() -> None:
 
 
 def _git(directory: Path, *arguments: str) -> None:
-    subprocess.run(["git", "-C", str(directory), "-c", "user.name=kubelint", "-c", "user.email=kubelint@example.com", *arguments],
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-C", str(directory), "-c", "user.name=kubelint", "-c", "user.email=kubelint@example.com", *arguments],
+        check=True,
+        capture_output=True,
+    )
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -199,10 +239,15 @@ def test_base_ref_outside_a_git_repository_is_a_usage_error(tmp_path: Path, monk
 def test_live_cluster_keeps_its_pods_names_and_addresses() -> None:
     """A kubectl get -o yaml List: the plan of its own manifests changes nothing, and its pods keep names and IPs."""
     same = run_plan([f"{LIVE}/web.yaml"], default_profile(), base=BaseSpec("live", f"{LIVE}/cluster.yaml"))
-    assert not same.plan.has_changes, [(e.change, e.item["kind"], e.item["name"], e.changed) for e in same.plan.objects if e.change != "none"]
+    assert not same.plan.has_changes, [
+        (e.change, e.item["kind"], e.item["name"], e.changed) for e in same.plan.objects if e.change != "none"
+    ]
     pods = {(p.name, p.node, p.ip) for p in same.plan.world.pods.values()}
-    assert pods == {("web-7c5ddbdf54-2xq7p", "kind-worker", "10.244.1.12"), ("web-7c5ddbdf54-h8k4n", "kind-worker2", "10.244.2.9"),
-                    ("web-7c5ddbdf54-vz9tm", "kind-worker", "10.244.1.13")}
+    assert pods == {
+        ("web-7c5ddbdf54-2xq7p", "kind-worker", "10.244.1.12"),
+        ("web-7c5ddbdf54-h8k4n", "kind-worker2", "10.244.2.9"),
+        ("web-7c5ddbdf54-vz9tm", "kind-worker", "10.244.1.13"),
+    }
     assert same.plan.world.services[("default", "web")].cluster_ip == "10.96.184.21"
     assert [n.name for n in same.profile.nodes] == ["kind-worker", "kind-worker2"]
     document = json.loads(render(same, "json"))
@@ -217,8 +262,11 @@ def test_live_cluster_rolls_its_real_replicaset(tmp_path: Path) -> None:
     assert replicasets["web-7c5ddbdf54"] == "update" and replicasets["web-6f9c8d7b4d"] == "none"
     assert min(name for name, change in replicasets.items() if change == "create").startswith("web-")
     deleted = {e.item["name"]: (e.item["ip"], e.item["simulated"]) for e in report.plan.pods if e.change == "delete"}
-    assert deleted == {"web-7c5ddbdf54-2xq7p": ("10.244.1.12", []), "web-7c5ddbdf54-h8k4n": ("10.244.2.9", []),
-                       "web-7c5ddbdf54-vz9tm": ("10.244.1.13", [])}
+    assert deleted == {
+        "web-7c5ddbdf54-2xq7p": ("10.244.1.12", []),
+        "web-7c5ddbdf54-h8k4n": ("10.244.2.9", []),
+        "web-7c5ddbdf54-vz9tm": ("10.244.1.13", []),
+    }
     assert report.plan.rollouts[("Deployment", "default", "web")].steps[0] == "new 1/3, old 3/3"
     # the new revision is numbered after the live ones
     [new] = [r for r in report.plan.world.objects_of("ReplicaSet") if r.spec["replicas"] == 3]
@@ -230,12 +278,21 @@ def test_save_state_then_plan_against_it(tmp_path: Path) -> None:
     folder = "fixtures/plan/changes/statefulset-partition"
     first, second = tmp_path / "first.json", tmp_path / "second.json"
     assert runner.invoke(app, ["plan", f"{folder}/base.yaml", "--save-state", str(first)]).exit_code == 0
-    assert runner.invoke(app, ["plan", f"{folder}/base.yaml", "--state", str(first), "--save-state", str(second)]).exit_code == 0
+    assert (
+        runner.invoke(
+            app, ["plan", f"{folder}/base.yaml", "--state", str(first), "--save-state", str(second)]
+        ).exit_code
+        == 0
+    )
     assert first.read_bytes() == second.read_bytes()
     state = json.loads(first.read_text())
     assert (state["format"], state["version"]) == ("kubelint/state", 1)
-    against_state = json.loads(runner.invoke(app, ["plan", f"{folder}/new.yaml", "--state", str(first), "--format", "json"]).output)
-    against_base = json.loads(runner.invoke(app, ["plan", f"{folder}/new.yaml", "--base", f"{folder}/base.yaml", "--format", "json"]).output)
+    against_state = json.loads(
+        runner.invoke(app, ["plan", f"{folder}/new.yaml", "--state", str(first), "--format", "json"]).output
+    )
+    against_base = json.loads(
+        runner.invoke(app, ["plan", f"{folder}/new.yaml", "--base", f"{folder}/base.yaml", "--format", "json"]).output
+    )
     assert against_state.pop("base") == f"the state {first}"
     against_base.pop("base")
     assert against_state == against_base
@@ -252,7 +309,9 @@ def test_a_file_that_is_not_a_state_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_one_base_at_a_time() -> None:
     folder = "fixtures/plan/changes/scale"
-    result = runner.invoke(app, ["plan", f"{folder}/new.yaml", "--base", f"{folder}/base.yaml", "--live", f"{LIVE}/cluster.yaml"])
+    result = runner.invoke(
+        app, ["plan", f"{folder}/new.yaml", "--base", f"{folder}/base.yaml", "--live", f"{LIVE}/cluster.yaml"]
+    )
     assert result.exit_code == 2 and "one base at a time" in result.output
     missing = runner.invoke(app, ["plan", f"{folder}/new.yaml", "--base", "no-such-dir"])
     assert missing.exit_code == 2 and "no such file or directory" in missing.output
@@ -267,7 +326,12 @@ def test_detailed_exitcode_follows_terraform() -> None:
 
     assert code(f"{folder}/scale/new.yaml", "--base", f"{folder}/scale/new.yaml", "--detailed-exitcode") == 0
     assert code(f"{folder}/scale/new.yaml", "--base", f"{folder}/scale/base.yaml", "--detailed-exitcode") == 2
-    assert code(f"{folder}/selector-change/new.yaml", "--base", f"{folder}/selector-change/base.yaml", "--detailed-exitcode") == 1
+    assert (
+        code(
+            f"{folder}/selector-change/new.yaml", "--base", f"{folder}/selector-change/base.yaml", "--detailed-exitcode"
+        )
+        == 1
+    )
     assert code("no-such-file.yaml", "--detailed-exitcode") == 1
     assert code(f"{folder}/scale/new.yaml", "--base", "no-such-dir", "--detailed-exitcode") == 1
     assert code(f"{folder}/scale/new.yaml", "--base", f"{folder}/scale/base.yaml") == 0
@@ -282,8 +346,10 @@ def test_colour_marks_the_changes() -> None:
 
 def test_the_readme_shows_a_real_plan_against_a_base() -> None:
     readme = (ROOT / "README.md").read_text()
-    command = ("kubelint plan fixtures/plan/changes/rolling-update/new.yaml --base fixtures/plan/changes/rolling-update/base.yaml "
-               "--show pods,services,endpoints")
+    command = (
+        "kubelint plan fixtures/plan/changes/rolling-update/new.yaml --base fixtures/plan/changes/rolling-update/base.yaml "
+        "--show pods,services,endpoints"
+    )
     shown = readme.split(f"$ {command}\n", 1)[1].split("```", 1)[0]
     result = runner.invoke(app, [*command.split()[1:], "--no-color"])
     assert result.exit_code == 0 and result.output == shown

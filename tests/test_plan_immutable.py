@@ -31,8 +31,14 @@ def _refused(api_version: str, old: dict[str, Any], path: tuple[Any, ...], value
     return [format_path(r.path) for r in refusals(api_version, old, _changed(old, path, value))]
 
 
-WORKLOAD = {"kind": "Deployment", "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
-                                          "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "web", "image": "a"}]}}}}
+WORKLOAD = {
+    "kind": "Deployment",
+    "spec": {
+        "replicas": 2,
+        "selector": {"matchLabels": {"app": "web"}},
+        "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "web", "image": "a"}]}},
+    },
+}
 
 
 @pytest.mark.parametrize("kind", ["Deployment", "ReplicaSet", "DaemonSet"])
@@ -40,38 +46,70 @@ def test_apps_v1_selectors_are_immutable(kind: str) -> None:
     old = dict(WORKLOAD, kind=kind)
     assert _refused("apps/v1", old, ("spec", "selector", "matchLabels", "tier"), "web") == ["spec.selector"]
     assert _refused("apps/v1", old, ("spec", "template", "spec", "containers", 0, "image"), "b") == []
-    assert _refused("extensions/v1beta1", old, ("spec", "selector", "matchLabels", "tier"), "web") == []  # compatibility
+    assert (
+        _refused("extensions/v1beta1", old, ("spec", "selector", "matchLabels", "tier"), "web") == []
+    )  # compatibility
 
 
-STATEFULSET = {"kind": "StatefulSet", "spec": {
-    "replicas": 3, "serviceName": "db", "podManagementPolicy": "OrderedReady", "revisionHistoryLimit": 10, "minReadySeconds": 0,
-    "selector": {"matchLabels": {"app": "db"}}, "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": 0}},
-    "template": {"metadata": {"labels": {"app": "db"}}, "spec": {"containers": [{"name": "db", "image": "a"}]}},
-    "volumeClaimTemplates": [{"metadata": {"name": "data"}, "spec": {"resources": {"requests": {"storage": "1Gi"}}}}],
-}}
+STATEFULSET = {
+    "kind": "StatefulSet",
+    "spec": {
+        "replicas": 3,
+        "serviceName": "db",
+        "podManagementPolicy": "OrderedReady",
+        "revisionHistoryLimit": 10,
+        "minReadySeconds": 0,
+        "selector": {"matchLabels": {"app": "db"}},
+        "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": 0}},
+        "template": {"metadata": {"labels": {"app": "db"}}, "spec": {"containers": [{"name": "db", "image": "a"}]}},
+        "volumeClaimTemplates": [
+            {"metadata": {"name": "data"}, "spec": {"resources": {"requests": {"storage": "1Gi"}}}}
+        ],
+    },
+}
 
 
-@pytest.mark.parametrize(("path", "value"), [
-    (("spec", "serviceName"), "db-headless"),
-    (("spec", "podManagementPolicy"), "Parallel"),
-    (("spec", "volumeClaimTemplates", 0, "spec", "resources", "requests", "storage"), "2Gi"),
-    (("spec", "selector", "matchLabels", "tier"), "db"),
-])
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("spec", "serviceName"), "db-headless"),
+        (("spec", "podManagementPolicy"), "Parallel"),
+        (("spec", "volumeClaimTemplates", 0, "spec", "resources", "requests", "storage"), "2Gi"),
+        (("spec", "selector", "matchLabels", "tier"), "db"),
+    ],
+)
 def test_statefulset_fields_beyond_the_updatable_ones_are_refused(path: tuple[Any, ...], value: Any) -> None:
     assert _refused("apps/v1", STATEFULSET, path, value) == [format_path(path[:2])]
 
 
-@pytest.mark.parametrize(("path", "value"), [
-    (("spec", "replicas"), 5), (("spec", "template", "spec", "containers", 0, "image"), "b"), (("spec", "revisionHistoryLimit"), 3),
-    (("spec", "updateStrategy", "rollingUpdate", "partition"), 2), (("spec", "minReadySeconds"), 10), (("spec", "ordinals"), {"start": 1}),
-])
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("spec", "replicas"), 5),
+        (("spec", "template", "spec", "containers", 0, "image"), "b"),
+        (("spec", "revisionHistoryLimit"), 3),
+        (("spec", "updateStrategy", "rollingUpdate", "partition"), 2),
+        (("spec", "minReadySeconds"), 10),
+        (("spec", "ordinals"), {"start": 1}),
+    ],
+)
 def test_statefulset_updatable_fields(path: tuple[Any, ...], value: Any) -> None:
     assert _refused("apps/v1", STATEFULSET, path, value) == []
 
 
-JOB = {"kind": "Job", "spec": {"completions": 3, "parallelism": 3, "completionMode": "NonIndexed", "backoffLimit": 6,
-                              "template": {"metadata": {"labels": {"app": "job"}},
-                                           "spec": {"restartPolicy": "Never", "containers": [{"name": "job", "image": "a"}]}}}}
+JOB = {
+    "kind": "Job",
+    "spec": {
+        "completions": 3,
+        "parallelism": 3,
+        "completionMode": "NonIndexed",
+        "backoffLimit": 6,
+        "template": {
+            "metadata": {"labels": {"app": "job"}},
+            "spec": {"restartPolicy": "Never", "containers": [{"name": "job", "image": "a"}]},
+        },
+    },
+}
 
 
 def test_job_template_and_completions_are_immutable() -> None:
@@ -89,15 +127,22 @@ def test_job_exceptions() -> None:
     assert refusals("batch/v1", indexed, both) == []
     suspended = _changed(JOB, ("spec", "suspend"), True)
     assert _refused("batch/v1", suspended, ("spec", "template", "spec", "nodeSelector"), {"pool": "batch"}) == []
-    assert _refused("batch/v1", suspended, ("spec", "template", "spec", "containers", 0, "image"), "b") == ["spec.template"]
+    assert _refused("batch/v1", suspended, ("spec", "template", "spec", "containers", 0, "image"), "b") == [
+        "spec.template"
+    ]
 
 
-CLAIM = {"kind": "PersistentVolumeClaim", "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "10Gi"}}}}
+CLAIM = {
+    "kind": "PersistentVolumeClaim",
+    "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "10Gi"}}},
+}
 
 
 def test_persistent_volume_claims() -> None:
     assert _refused("v1", CLAIM, ("spec", "resources", "requests", "storage"), "20Gi") == []
-    assert _refused("v1", CLAIM, ("spec", "resources", "requests", "storage"), "5Gi") == ["spec.resources.requests.storage"]
+    assert _refused("v1", CLAIM, ("spec", "resources", "requests", "storage"), "5Gi") == [
+        "spec.resources.requests.storage"
+    ]
     assert _refused("v1", CLAIM, ("spec", "accessModes"), ["ReadWriteMany"]) == ["spec.accessModes"]
     assert _refused("v1", CLAIM, ("spec", "storageClassName"), "fast") == []  # unset may be set once
     classed = _changed(CLAIM, ("spec", "storageClassName"), "standard")
@@ -126,7 +171,9 @@ def test_bindings_priority_classes_and_storage_classes() -> None:
     binding = {"kind": "RoleBinding", "roleRef": {"kind": "Role", "name": "view"}}
     assert _refused("rbac.authorization.k8s.io/v1", binding, ("roleRef", "name"), "edit") == ["roleRef"]
     assert _refused("scheduling.k8s.io/v1", {"kind": "PriorityClass", "value": 10}, ("value",), 20) == ["value"]
-    assert _refused("storage.k8s.io/v1", {"kind": "StorageClass", "provisioner": "a"}, ("provisioner",), "b") == ["provisioner"]
+    assert _refused("storage.k8s.io/v1", {"kind": "StorageClass", "provisioner": "a"}, ("provisioner",), "b") == [
+        "provisioner"
+    ]
     assert _refused("networking.k8s.io/v1", {"kind": "Ingress", "spec": {}}, ("spec", "rules"), []) == []
 
 
@@ -176,12 +223,23 @@ def test_a_service_keeps_its_cluster_ip_unless_asked_for_another(tmp_path: Path)
     asked = SERVICE.format(type="ClusterIP", extra="clusterIP: 10.96.200.200")
     report = _plan(tmp_path, base, asked)
     assert _change(report, "Service", "web") == "replace"
-    assert [(f.rule, f.path) for f in report.findings if f.rule == "plan-immutable-field"] == [("plan-immutable-field", "spec.clusterIP")]
+    assert [(f.rule, f.path) for f in report.findings if f.rule == "plan-immutable-field"] == [
+        ("plan-immutable-field", "spec.clusterIP")
+    ]
     assert report.plan.world.services[("default", "web")].cluster_ip == "10.96.200.200"
     headless = _plan(tmp_path, base, SERVICE.format(type="ClusterIP", extra="clusterIP: None"))
     assert _change(headless, "Service", "web") == "replace"
     node_port = _plan(tmp_path, base, SERVICE.format(type="NodePort", extra="selector: {app: web}"))
     assert _change(node_port, "Service", "web") == "update"
-    assert node_port.plan.world.services[("default", "web")].cluster_ip == report.plan.base.services[("default", "web")].cluster_ip
-    external = _plan(tmp_path, base, SERVICE.format(type="ExternalName", extra="externalName: db.example.com").replace("  ports:\n  - port: 80\n", ""))
+    assert (
+        node_port.plan.world.services[("default", "web")].cluster_ip
+        == report.plan.base.services[("default", "web")].cluster_ip
+    )
+    external = _plan(
+        tmp_path,
+        base,
+        SERVICE.format(type="ExternalName", extra="externalName: db.example.com").replace(
+            "  ports:\n  - port: 80\n", ""
+        ),
+    )
     assert _change(external, "Service", "web") == "update" and not external.plan.replacements

@@ -17,18 +17,76 @@ LIVE = ROOT / "fixtures" / "plan" / "live"
 
 
 def test_apply_keeps_what_the_server_set_and_drops_what_was_applied_before() -> None:
-    live = {"spec": {"replicas": 3, "revisionHistoryLimit": 10, "paused": False, "template": {"spec": {"containers": [
-        {"name": "web", "image": "a", "imagePullPolicy": "IfNotPresent", "ports": [{"containerPort": 80, "protocol": "TCP"}]},
-        {"name": "sidecar", "image": "s"},
-    ]}}}}
-    last = {"spec": {"replicas": 3, "paused": False, "template": {"spec": {"containers": [
-        {"name": "web", "image": "a", "ports": [{"containerPort": 80}]}, {"name": "sidecar", "image": "s"}]}}}}
-    new = {"spec": {"replicas": 4, "template": {"spec": {"containers": [
-        {"name": "web", "image": "b", "ports": [{"containerPort": 80}, {"containerPort": 443}], "args": ["--tls"]}]}}}}
-    assert applied(live, new, last) == {"spec": {"replicas": 4, "revisionHistoryLimit": 10, "template": {"spec": {"containers": [
-        {"name": "web", "image": "b", "imagePullPolicy": "IfNotPresent", "args": ["--tls"],
-         "ports": [{"containerPort": 80, "protocol": "TCP"}, {"containerPort": 443}]},
-    ]}}}}
+    live = {
+        "spec": {
+            "replicas": 3,
+            "revisionHistoryLimit": 10,
+            "paused": False,
+            "template": {
+                "spec": {
+                    "containers": [
+                        {
+                            "name": "web",
+                            "image": "a",
+                            "imagePullPolicy": "IfNotPresent",
+                            "ports": [{"containerPort": 80, "protocol": "TCP"}],
+                        },
+                        {"name": "sidecar", "image": "s"},
+                    ]
+                }
+            },
+        }
+    }
+    last = {
+        "spec": {
+            "replicas": 3,
+            "paused": False,
+            "template": {
+                "spec": {
+                    "containers": [
+                        {"name": "web", "image": "a", "ports": [{"containerPort": 80}]},
+                        {"name": "sidecar", "image": "s"},
+                    ]
+                }
+            },
+        }
+    }
+    new = {
+        "spec": {
+            "replicas": 4,
+            "template": {
+                "spec": {
+                    "containers": [
+                        {
+                            "name": "web",
+                            "image": "b",
+                            "ports": [{"containerPort": 80}, {"containerPort": 443}],
+                            "args": ["--tls"],
+                        }
+                    ]
+                }
+            },
+        }
+    }
+    assert applied(live, new, last) == {
+        "spec": {
+            "replicas": 4,
+            "revisionHistoryLimit": 10,
+            "template": {
+                "spec": {
+                    "containers": [
+                        {
+                            "name": "web",
+                            "image": "b",
+                            "imagePullPolicy": "IfNotPresent",
+                            "args": ["--tls"],
+                            "ports": [{"containerPort": 80, "protocol": "TCP"}, {"containerPort": 443}],
+                        },
+                    ]
+                }
+            },
+        }
+    }
     # without a last-applied configuration nothing goes: a sidecar added by someone else stays
     kept = applied(live, new, {})["spec"]["template"]["spec"]["containers"]
     assert [c["name"] for c in kept] == ["web", "sidecar"]
@@ -38,9 +96,15 @@ def test_apply_keeps_what_the_server_set_and_drops_what_was_applied_before() -> 
 def test_a_json_list_reads_like_a_yaml_one(tmp_path: Path) -> None:
     listing = yaml.safe_load((LIVE / "cluster.yaml").read_text())
     (tmp_path / "cluster.json").write_text(json.dumps(listing, indent=2))
-    report = run_plan([str(LIVE / "web.yaml")], default_profile(), base=BaseSpec("live", str(tmp_path / "cluster.json")))
+    report = run_plan(
+        [str(LIVE / "web.yaml")], default_profile(), base=BaseSpec("live", str(tmp_path / "cluster.json"))
+    )
     assert not report.plan.has_changes
-    assert {p.name for p in report.plan.world.pods.values()} == {"web-7c5ddbdf54-2xq7p", "web-7c5ddbdf54-h8k4n", "web-7c5ddbdf54-vz9tm"}
+    assert {p.name for p in report.plan.world.pods.values()} == {
+        "web-7c5ddbdf54-2xq7p",
+        "web-7c5ddbdf54-h8k4n",
+        "web-7c5ddbdf54-vz9tm",
+    }
 
 
 NODES_AND_BALANCER = """apiVersion: v1
@@ -93,10 +157,16 @@ def test_live_nodes_and_what_the_cloud_allocated_are_kept_as_facts(tmp_path: Pat
     """The Node objects are the cluster; addresses and ports outside the profile's ranges stay, unmarked."""
     (tmp_path / "live.yaml").write_text(NODES_AND_BALANCER)
     (tmp_path / "edge.yaml").write_text(EDGE)
-    report = run_plan([str(tmp_path / "edge.yaml")], default_profile(), base=BaseSpec("live", str(tmp_path / "live.yaml")))
+    report = run_plan(
+        [str(tmp_path / "edge.yaml")], default_profile(), base=BaseSpec("live", str(tmp_path / "live.yaml"))
+    )
     [node] = report.profile.nodes
     assert (node.name, str(node.address), str(node.pod_cidr), str(node.taints[0])) == (
-        "ip-10-0-1-17.ec2.internal", "10.0.1.17", "10.244.7.0/24", "dedicated=edge:NoSchedule")
+        "ip-10-0-1-17.ec2.internal",
+        "10.0.1.17",
+        "10.244.7.0/24",
+        "dedicated=edge:NoSchedule",
+    )
     assert not report.plan.has_changes
     service = report.plan.world.services[("default", "edge")]
     assert (service.cluster_ip, service.ports[0].node_port) == ("172.20.14.9", 31443)

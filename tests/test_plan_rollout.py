@@ -45,8 +45,12 @@ def _deployment(replicas: int = 3, tag: str = "1.26", strategy: str = "{}", cpu:
 def _rollouts(tmp_path: Path, base: str, new: str, version: str | None = None) -> dict[tuple[str, str, str], Rollout]:
     (tmp_path / "base.yaml").write_text(base)
     (tmp_path / "new.yaml").write_text(new)
-    report = run_plan([str(tmp_path / "new.yaml")], default_profile(), Options(kubernetes_version=version),
-                      base=BaseSpec("base", str(tmp_path / "base.yaml")))
+    report = run_plan(
+        [str(tmp_path / "new.yaml")],
+        default_profile(),
+        Options(kubernetes_version=version),
+        base=BaseSpec("base", str(tmp_path / "base.yaml")),
+    )
     return report.plan.rollouts
 
 
@@ -60,7 +64,12 @@ def test_the_issue_s_example_three_replicas_at_25_percent() -> None:
     """maxSurge 25% of 3 rounds up to 1, maxUnavailable 25% of 3 down to 0: never fewer than 3 ready."""
     assert (scaled("25%", 3, True), scaled("25%", 3, False)) == (1, 0)
     assert _replay(3, 1, 0, 3) == (
-        "new 1/3, old 3/3", "new 1/3, old 2/3", "new 2/3, old 2/3", "new 2/3, old 1/3", "new 3/3, old 1/3", "new 3/3, old 0/3",
+        "new 1/3, old 3/3",
+        "new 1/3, old 2/3",
+        "new 2/3, old 2/3",
+        "new 2/3, old 1/3",
+        "new 3/3, old 1/3",
+        "new 3/3, old 0/3",
     )
 
 
@@ -88,10 +97,14 @@ def test_scaled_values() -> None:
 def test_fenceposts_both_zero_gives_one_unavailable(tmp_path: Path) -> None:
     """ResolveFenceposts: 25% of 1 rounds to 0 both ways, and maxUnavailable becomes 1."""
     strategy = "{type: RollingUpdate, rollingUpdate: {maxSurge: 0, maxUnavailable: 25%}}"
-    rollout = _rollouts(tmp_path, _deployment(1, strategy=strategy), _deployment(1, "1.27", strategy))[("Deployment", "default", "web")]
+    rollout = _rollouts(tmp_path, _deployment(1, strategy=strategy), _deployment(1, "1.27", strategy))[
+        ("Deployment", "default", "web")
+    ]
     assert rollout.summary == "RollingUpdate, maxSurge 0, maxUnavailable 1 (of 1 replicas)"
     assert rollout.steps == ("new 0/1, old 0/1", "new 1/1, old 0/1")
-    assert rollout.min_ready == 0 and not any("no ready endpoints" in note for note in rollout.notes)  # no Service in front
+    assert rollout.min_ready == 0 and not any(
+        "no ready endpoints" in note for note in rollout.notes
+    )  # no Service in front
 
 
 def test_replicas_changing_with_the_template_is_a_scaling_event_first(tmp_path: Path) -> None:
@@ -115,10 +128,17 @@ def test_rolling_back_reuses_the_old_replicaset_with_the_next_revision(tmp_path:
     from kubelint.cli import app
 
     state = tmp_path / "b.json"
-    assert CliRunner().invoke(app, ["plan", str(tmp_path / "b.yaml"), "--base", str(tmp_path / "a.yaml"), "--save-state", str(state)]).exit_code == 0
+    assert (
+        CliRunner()
+        .invoke(app, ["plan", str(tmp_path / "b.yaml"), "--base", str(tmp_path / "a.yaml"), "--save-state", str(state)])
+        .exit_code
+        == 0
+    )
     report = run_plan([str(tmp_path / "a.yaml")], default_profile(), base=BaseSpec("state", str(state)))
-    replicasets = {r.name: (r.spec["replicas"], r.data["metadata"]["annotations"]["deployment.kubernetes.io/revision"])
-                   for r in report.plan.world.objects_of("ReplicaSet")}
+    replicasets = {
+        r.name: (r.spec["replicas"], r.data["metadata"]["annotations"]["deployment.kubernetes.io/revision"])
+        for r in report.plan.world.objects_of("ReplicaSet")
+    }
     changes = {e.item["name"]: e.change for e in report.plan.objects if e.item["kind"] == "ReplicaSet"}
     assert sorted(replicasets.values()) == [(0, "2"), (3, "3")]
     assert set(changes.values()) == {"update"}  # both existed: one scaled up again, one scaled down
@@ -159,7 +179,9 @@ def _statefulset(replicas: int = 4, tag: str = "16.3", strategy: str = "{}", pol
     return STATEFULSET.format(replicas=replicas, tag=tag, strategy=strategy, policy=policy)
 
 
-@pytest.mark.parametrize(("version", "steps"), [("1.34", ("db-3", "db-2", "db-1", "db-0")), ("1.35", ("db-3, db-2", "db-1, db-0"))])
+@pytest.mark.parametrize(
+    ("version", "steps"), [("1.34", ("db-3", "db-2", "db-1", "db-0")), ("1.35", ("db-3, db-2", "db-1, db-0"))]
+)
 def test_statefulset_max_unavailable_counts_from_1_35(tmp_path: Path, version: str, steps: tuple[str, ...]) -> None:
     """MaxUnavailableStatefulSet is on by default from 1.35; before, one pod at a time."""
     strategy = "{type: RollingUpdate, rollingUpdate: {maxUnavailable: 2}}"
@@ -168,15 +190,21 @@ def test_statefulset_max_unavailable_counts_from_1_35(tmp_path: Path, version: s
 
 
 def test_statefulset_on_delete_keeps_every_pod_as_it_is(tmp_path: Path) -> None:
-    rollouts = _rollouts(tmp_path, _statefulset(strategy="{type: OnDelete}"), _statefulset(tag="16.4", strategy="{type: OnDelete}"))
+    rollouts = _rollouts(
+        tmp_path, _statefulset(strategy="{type: OnDelete}"), _statefulset(tag="16.4", strategy="{type: OnDelete}")
+    )
     rollout = rollouts[("StatefulSet", "default", "db")]
-    assert rollout.steps == () and rollout.notes == ("db-0, db-1, db-2, db-3 keep the old template (OnDelete: they are updated only when you delete them)",)
+    assert rollout.steps == () and rollout.notes == (
+        "db-0, db-1, db-2, db-3 keep the old template (OnDelete: they are updated only when you delete them)",
+    )
 
 
 def test_statefulset_scaling_follows_the_pod_management_policy(tmp_path: Path) -> None:
     up = _rollouts(tmp_path, _statefulset(2), _statefulset(4))[("StatefulSet", "default", "db")]
     assert up.notes == ("creates db-2, db-3 one at a time, each Running and Ready before the next",)
-    down = _rollouts(tmp_path, _statefulset(4, policy="Parallel"), _statefulset(2, policy="Parallel"))[("StatefulSet", "default", "db")]
+    down = _rollouts(tmp_path, _statefulset(4, policy="Parallel"), _statefulset(2, policy="Parallel"))[
+        ("StatefulSet", "default", "db")
+    ]
     assert down.notes == ("deletes db-3, db-2, highest ordinal first, all at once",)
 
 
@@ -200,7 +228,9 @@ spec:
 
 def test_daemonset_surge_starts_the_new_pod_beside_the_old_one(tmp_path: Path) -> None:
     strategy = "{type: RollingUpdate, rollingUpdate: {maxSurge: 2, maxUnavailable: 0}}"
-    rollout = _rollouts(tmp_path, DAEMONSET.format(strategy=strategy, tag="1"), DAEMONSET.format(strategy=strategy, tag="2"))
+    rollout = _rollouts(
+        tmp_path, DAEMONSET.format(strategy=strategy, tag="1"), DAEMONSET.format(strategy=strategy, tag="2")
+    )
     found = rollout[("DaemonSet", "default", "agent")]
     assert found.steps == ("worker-1, worker-2", "worker-3")
     assert (found.min_ready, found.max_pods) == (3, 5)
@@ -208,5 +238,7 @@ def test_daemonset_surge_starts_the_new_pod_beside_the_old_one(tmp_path: Path) -
 
 def test_daemonset_on_delete_keeps_the_old_pods(tmp_path: Path) -> None:
     strategy = "{type: OnDelete}"
-    rollout = _rollouts(tmp_path, DAEMONSET.format(strategy=strategy, tag="1"), DAEMONSET.format(strategy=strategy, tag="2"))
+    rollout = _rollouts(
+        tmp_path, DAEMONSET.format(strategy=strategy, tag="1"), DAEMONSET.format(strategy=strategy, tag="2")
+    )
     assert rollout[("DaemonSet", "default", "agent")].strategy == "OnDelete"

@@ -95,14 +95,17 @@ def _worlds(resources: list[Resource], base: Base, profile: ClusterProfile, vers
         world = reconcile(resources, profile, kubernetes_version=version, previous=base_world, replacing=replaced)
         for replacement in refused:
             for refusal in replacement.refusals:
-                world.report(immutable.RULE, replacement.resource, refusal.path, immutable.message(replacement, refusal))
+                world.report(
+                    immutable.RULE, replacement.resource, refusal.path, immutable.message(replacement, refusal)
+                )
     result = plan(base_world, world, refused)
     result.rollouts = rollouts(base_world, world, replaced)
     return result
 
 
-def plan_resources(resources: list[Resource], profile: ClusterProfile, kubernetes_version: str,
-                   base: Base | None = None) -> tuple[Plan, list[Finding]]:
+def plan_resources(
+    resources: list[Resource], profile: ClusterProfile, kubernetes_version: str, base: Base | None = None
+) -> tuple[Plan, list[Finding]]:
     """The plan of applying ``resources`` to the base (the profile's empty cluster by default).
 
     A failure inside the reconciler is kubelint's bug: it becomes an
@@ -121,8 +124,13 @@ def plan_resources(resources: list[Resource], profile: ClusterProfile, kubernete
         return plan(nothing, nothing), [finding]
 
 
-def run_plan(paths: list[str], profile: ClusterProfile, options: Options | None = None, stdin: BinaryIO | None = None,
-             base: BaseSpec | None = None) -> PlanReport:
+def run_plan(
+    paths: list[str],
+    profile: ClusterProfile,
+    options: Options | None = None,
+    stdin: BinaryIO | None = None,
+    base: BaseSpec | None = None,
+) -> PlanReport:
     """Load ``paths`` (and the base) and plan them; findings of loading, shape and the planner come back sorted.
 
     Raises BaseError when the base cannot be read (a usage error).
@@ -138,7 +146,9 @@ def run_plan(paths: list[str], profile: ClusterProfile, options: Options | None 
         profile = baseline.profile(profile)
         shape = load_rules(options.rules_dirs)["object-shape"]
         # Loading and the shape check, per file: here, in worker processes (--jobs) or from the cache.
-        loaded = check_files(paths, options, FileChecker([ActiveRule(shape, shape.severity)], version, options.default_namespace), stdin)
+        loaded = check_files(
+            paths, options, FileChecker([ActiveRule(shape, shape.severity)], version, options.default_namespace), stdin
+        )
         findings = list(loaded.findings) + baseline.findings
         baseline.resources = [r for r in baseline.resources if plannable(r)]
         applied = baseline.applied([r for r in loaded.resources if plannable(r)])

@@ -115,7 +115,7 @@ def _files_at(top: str, ref: str, path: str, excludes: list[str]) -> list[tuple[
         if name == relative:
             files.append((name, os.path.normpath(path).replace(os.sep, "/")))
             continue
-        inside = name if relative == "." else name[len(relative) + 1:]
+        inside = name if relative == "." else name[len(relative) + 1 :]
         if any(part.startswith(".") for part in inside.split("/")) or not name.lower().endswith(MANIFEST_SUFFIXES):
             continue
         display = os.path.normpath(os.path.join(path, inside)).replace(os.sep, "/")
@@ -131,7 +131,7 @@ def _contents(top: str, ref: str, names: list[str]) -> list[bytes]:
     for _ in names:
         header_end = answer.index(b"\n", position)
         size = int(answer[position:header_end].split()[2])
-        out.append(answer[header_end + 1: header_end + 1 + size])
+        out.append(answer[header_end + 1 : header_end + 1 + size])
         position = header_end + 1 + size + 1
     return out
 

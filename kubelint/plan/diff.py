@@ -113,7 +113,9 @@ def field_changes(old: Any, new: Any, path: FieldPath = ()) -> list[FieldChange]
     if isinstance(old, list) and isinstance(new, list):
         out = []
         for index in range(max(len(old), len(new))):
-            out += field_changes(old[index] if index < len(old) else ABSENT, new[index] if index < len(new) else ABSENT, path + (index,))
+            out += field_changes(
+                old[index] if index < len(old) else ABSENT, new[index] if index < len(new) else ABSENT, path + (index,)
+            )
         return out
     return [FieldChange(path, old, new)]
 
@@ -132,9 +134,16 @@ Identity = Callable[[Item], Hashable]
 Owner = Callable[[Item], ObjectKey | None]
 
 
-def _entries(before: list[Item], after: list[Item], identity: Identity, owner: Owner, replaced: dict[ObjectKey, str],
-             content: str | None = None, deleted: dict[Hashable, str] | None = None,
-             forced: dict[ObjectKey, list[FieldPath]] | None = None) -> list[Entry]:
+def _entries(
+    before: list[Item],
+    after: list[Item],
+    identity: Identity,
+    owner: Owner,
+    replaced: dict[ObjectKey, str],
+    content: str | None = None,
+    deleted: dict[Hashable, str] | None = None,
+    forced: dict[ObjectKey, list[FieldPath]] | None = None,
+) -> list[Entry]:
     """Entries in the new world's order, then the deletions in the base's order."""
     base = {identity(item): item for item in before}
     seen = set()
@@ -246,14 +255,34 @@ def plan(base: World, world: World, replacements: list[Replacement] | None = Non
     return Plan(
         base,
         world,
-        objects=_entries(before["objects"], after["objects"], views.object_key, views.object_key, replaced, "content",
-                         object_deletes, forced),
+        objects=_entries(
+            before["objects"],
+            after["objects"],
+            views.object_key,
+            views.object_key,
+            replaced,
+            "content",
+            object_deletes,
+            forced,
+        ),
         pods=_entries(before["pods"], after["pods"], _by_name, keyed("Pod"), replaced, deleted=deleted),
         services=_entries(before["services"], after["services"], _by_name, keyed("Service"), replaced, forced=forced),
-        endpoints=_entries(before["endpoints"], after["endpoints"], lambda i: (i["namespace"], i["service"]),
-                           keyed("Endpoints", "service"), replaced),
-        dns=_entries(before["dns"], after["dns"], lambda i: (i["name"], i["type"], i["value"]), _owner_of_record, replaced),
-        routes=_entries(before["routes"], after["routes"], lambda i: (i["ingress"], i["host"], i["path"], i["pathType"]),
-                        lambda i: ("Ingress", *i["ingress"].split("/", 1)), replaced),  # type: ignore[arg-type]
+        endpoints=_entries(
+            before["endpoints"],
+            after["endpoints"],
+            lambda i: (i["namespace"], i["service"]),
+            keyed("Endpoints", "service"),
+            replaced,
+        ),
+        dns=_entries(
+            before["dns"], after["dns"], lambda i: (i["name"], i["type"], i["value"]), _owner_of_record, replaced
+        ),
+        routes=_entries(
+            before["routes"],
+            after["routes"],
+            lambda i: (i["ingress"], i["host"], i["path"], i["pathType"]),
+            lambda i: ("Ingress", *i["ingress"].split("/", 1)),
+            replaced,
+        ),  # type: ignore[arg-type]
         replacements=replacements,
     )

@@ -47,15 +47,24 @@ from kubelint.reconcile.world import ObjectKey, Service, World
 
 RULE = "plan-immutable-field"
 
-STATEFULSET_MUTABLE = ("replicas", "ordinals", "template", "updateStrategy", "revisionHistoryLimit",
-                       "persistentVolumeClaimRetentionPolicy", "minReadySeconds")
+STATEFULSET_MUTABLE = (
+    "replicas",
+    "ordinals",
+    "template",
+    "updateStrategy",
+    "revisionHistoryLimit",
+    "persistentVolumeClaimRetentionPolicy",
+    "minReadySeconds",
+)
 STATEFULSET_MESSAGE = (
     "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', "
     "'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"
 )
 JOB_IMMUTABLE = ("selector", "completionMode", "podFailurePolicy", "backoffLimitPerIndex", "managedBy", "successPolicy")
 JOB_SCHEDULING_DIRECTIVES = ("nodeSelector", "affinity", "tolerations", "schedulingGates")
-PVC_MESSAGE = "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims"
+PVC_MESSAGE = (
+    "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims"
+)
 POD_MESSAGE = (
     "pod updates may not change fields other than `spec.containers[*].image`, `spec.initContainers[*].image`, "
     "`spec.activeDeadlineSeconds`, `spec.tolerations` (only additions to existing tolerations), "
@@ -104,7 +113,9 @@ def _spec(data: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def _selector(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Refusal]:
-    return [Refusal(("spec", "selector"), IMMUTABLE)] if _spec(old).get("selector") != _spec(new).get("selector") else []
+    return (
+        [Refusal(("spec", "selector"), IMMUTABLE)] if _spec(old).get("selector") != _spec(new).get("selector") else []
+    )
 
 
 def _statefulset(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Refusal]:
@@ -119,8 +130,14 @@ def _job(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Refusal]:
     if before.get("completions") != after.get("completions"):
         elastic = after.get("completionMode") == "Indexed" and after.get("completions") == after.get("parallelism")
         if not elastic:
-            refusals.append(Refusal(("spec", "completions"), IMMUTABLE if after.get("completionMode") != "Indexed"
-                                    else "can only be modified in tandem with spec.parallelism"))
+            refusals.append(
+                Refusal(
+                    ("spec", "completions"),
+                    IMMUTABLE
+                    if after.get("completionMode") != "Indexed"
+                    else "can only be modified in tandem with spec.parallelism",
+                )
+            )
     old_template, new_template = before.get("template") or {}, after.get("template") or {}
     if before.get("suspend") is True:  # AllowMutableSchedulingDirectives: suspended, so never started
         old_template = _with_directives(old_template, new_template)
@@ -147,7 +164,9 @@ def _claim(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Refusal]:
     old_storage = ((before.get("resources") or {}).get("requests") or {}).get("storage")
     new_storage = ((after.get("resources") or {}).get("requests") or {}).get("storage")
     if old_storage is not None and new_storage is not None and _quantity(new_storage) < _quantity(old_storage):
-        refusals.append(Refusal(("spec", "resources", "requests", "storage"), "field can not be less than status.capacity"))
+        refusals.append(
+            Refusal(("spec", "resources", "requests", "storage"), "field can not be less than status.capacity")
+        )
     for spec in (before, after):
         spec.pop("volumeAttributesClassName", None)
         requests = dict((spec.get("resources") or {}).get("requests") or {})
@@ -171,7 +190,10 @@ def _quantity(value: Any) -> Any:
 def _payload(data: Mapping[str, Any]) -> dict[str, Any]:
     """A Secret's or ConfigMap's data as stored: stringData folded into data (base64, as the server does)."""
     found = {f"data/{key}": value for key, value in (data.get("data") or {}).items()}
-    found.update((f"data/{key}", base64.b64encode(str(value).encode()).decode()) for key, value in (data.get("stringData") or {}).items())
+    found.update(
+        (f"data/{key}", base64.b64encode(str(value).encode()).decode())
+        for key, value in (data.get("stringData") or {}).items()
+    )
     found.update((f"binaryData/{key}", value) for key, value in (data.get("binaryData") or {}).items())
     return found
 
@@ -195,7 +217,11 @@ def _pod(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Refusal]:
     before, after = dict(_spec(old)), _spec(new)
     for lists in ("containers", "initContainers"):
         old_containers, new_containers = before.get(lists), after.get(lists)
-        if isinstance(old_containers, list) and isinstance(new_containers, list) and len(old_containers) == len(new_containers):
+        if (
+            isinstance(old_containers, list)
+            and isinstance(new_containers, list)
+            and len(old_containers) == len(new_containers)
+        ):
             before[lists] = [dict(o, image=n.get("image")) for o, n in zip(old_containers, new_containers)]
     for name in ("activeDeadlineSeconds", "terminationGracePeriodSeconds"):
         before.pop(name, None)
@@ -228,8 +254,13 @@ CHECKS: dict[tuple[str, str], Callable[[Mapping[str, Any], Mapping[str, Any]], l
     ("rbac.authorization.k8s.io", "RoleBinding"): _fields("roleRef", message="cannot change roleRef"),
     ("rbac.authorization.k8s.io", "ClusterRoleBinding"): _fields("roleRef", message="cannot change roleRef"),
     ("scheduling.k8s.io", "PriorityClass"): _fields("value", message="may not be changed in an update."),
-    ("storage.k8s.io", "StorageClass"): _fields("provisioner", "parameters", "reclaimPolicy", "volumeBindingMode",
-                                                 message="updates to this field are forbidden."),
+    ("storage.k8s.io", "StorageClass"): _fields(
+        "provisioner",
+        "parameters",
+        "reclaimPolicy",
+        "volumeBindingMode",
+        message="updates to this field are forbidden.",
+    ),
 }
 LEGACY_SELECTOR = frozenset({"extensions/v1beta1", "apps/v1beta1"})
 """API versions whose workloads may still change their selector (for compatibility)."""

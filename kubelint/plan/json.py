@@ -76,7 +76,13 @@ def _cluster(profile: ClusterProfile) -> dict[str, Any]:
     }
 
 
-ACTIONS = {"create": ["create"], "update": ["update"], "replace": ["delete", "create"], "delete": ["delete"], "none": ["no-op"]}
+ACTIONS = {
+    "create": ["create"],
+    "update": ["update"],
+    "replace": ["delete", "create"],
+    "delete": ["delete"],
+    "none": ["no-op"],
+}
 """terraform's resource_changes[].change.actions."""
 
 

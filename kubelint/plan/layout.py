@@ -147,13 +147,34 @@ class Layout:
             self._routes[entry.item["ingress"]].append(entry)
         self.endpoints = {(e.item["namespace"], e.item["service"]): e for e in plan.endpoints}
         self.services = {(e.item["namespace"], e.item["name"]): e for e in plan.services}
-        routed = {key for key, e in self.endpoints.items() if e.change != "none"} | set(self.dns_by_service) | {
-            (e.item["namespace"], owner.split("/", 1)[1]) for e in visible if e.item["kind"] == "EndpointSlice" and (owner := e.item["owner"] or "")
-        }
-        self.top = [e for e in visible if e.item["owner"] is None and self.source(e) is not None and not self._adopted(e)]
-        self.top += [e for e in plan.objects if e.change == "none" and e.item["kind"] == "Service" and self.source(e) is not None
-                     and (e.item["namespace"], e.item["name"]) in routed]
-        self.top.sort(key=lambda e: (KIND_ORDER.get(e.item["kind"], len(KIND_ORDER)), e.item["kind"], e.item["namespace"] or "", e.item["name"]))
+        routed = (
+            {key for key, e in self.endpoints.items() if e.change != "none"}
+            | set(self.dns_by_service)
+            | {
+                (e.item["namespace"], owner.split("/", 1)[1])
+                for e in visible
+                if e.item["kind"] == "EndpointSlice" and (owner := e.item["owner"] or "")
+            }
+        )
+        self.top = [
+            e for e in visible if e.item["owner"] is None and self.source(e) is not None and not self._adopted(e)
+        ]
+        self.top += [
+            e
+            for e in plan.objects
+            if e.change == "none"
+            and e.item["kind"] == "Service"
+            and self.source(e) is not None
+            and (e.item["namespace"], e.item["name"]) in routed
+        ]
+        self.top.sort(
+            key=lambda e: (
+                KIND_ORDER.get(e.item["kind"], len(KIND_ORDER)),
+                e.item["kind"],
+                e.item["namespace"] or "",
+                e.item["name"],
+            )
+        )
 
     def world_of(self, entry: Entry) -> World:
         """Where an item is: the base world for what is deleted, the new world for the rest."""
@@ -189,13 +210,20 @@ class Layout:
         item = entry.item
         namespace = item["namespace"] or ""
         controller = f"{item['kind']}/{item['name']}"
-        owned = sorted(self._owned.get((namespace, controller), []), key=lambda e: (e.item["kind"], CHANGE_ORDER[e.change], e.item["name"]))
+        owned = sorted(
+            self._owned.get((namespace, controller), []),
+            key=lambda e: (e.item["kind"], CHANGE_ORDER[e.change], e.item["name"]),
+        )
         children = [self.block(child) for child in owned]
         pods = self._pods.get((namespace, controller), []) if item["kind"] != "Pod" else []
         return Block(entry, self.source(entry), self._record(entry), children, pods)
 
     def blocks(self, kinds: tuple[str, ...] | None = None, exclude: tuple[str, ...] = ()) -> list[Block]:
-        return [self.block(e) for e in self.top if (kinds is None or e.item["kind"] in kinds) and e.item["kind"] not in exclude]
+        return [
+            self.block(e)
+            for e in self.top
+            if (kinds is None or e.item["kind"] in kinds) and e.item["kind"] not in exclude
+        ]
 
     def pod_name_simulated(self, namespace: str, name: str) -> bool:
         pod = self.world.pods.get((namespace, name)) or self.base.pods.get((namespace, name))
@@ -229,7 +257,9 @@ class Layout:
                 continue
             pod = self.world.pods[(entry.item["namespace"], entry.item["name"])]
             if pod.service_env is not None:
-                shared.setdefault(id(pod.service_env), (pod.service_env, set()))[1].add(pod.workload or f"Pod/{pod.name}")
+                shared.setdefault(id(pod.service_env), (pod.service_env, set()))[1].add(
+                    pod.workload or f"Pod/{pod.name}"
+                )
         groups: dict[tuple[str, tuple[tuple[str, str], ...]], set[str]] = defaultdict(set)
         for environment, workloads in shared.values():
             groups[(environment.namespace, environment.variables)] |= workloads

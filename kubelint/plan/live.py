@@ -42,7 +42,7 @@ import ipaddress
 import json
 import os
 from dataclasses import replace
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from kubelint.kube import namespace_of
 from kubelint.loader import load
@@ -62,20 +62,41 @@ from kubelint.reconcile.profile import (
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 DAEMONSET_GENERATION = "deprecated.daemonset.template.generation"
-SERVER_METADATA = ("uid", "resourceVersion", "generation", "creationTimestamp", "managedFields", "selfLink",
-                   "deletionTimestamp", "deletionGracePeriodSeconds")
+SERVER_METADATA = (
+    "uid",
+    "resourceVersion",
+    "generation",
+    "creationTimestamp",
+    "managedFields",
+    "selfLink",
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
+)
 SERVER_ANNOTATIONS = (LAST_APPLIED, "deployment.kubernetes.io/revision", DAEMONSET_GENERATION)
-CONTROLLERS_KINDS = frozenset({"Event", "EndpointSlice", "ControllerRevision", "Lease"})
-SYSTEM_OBJECTS = frozenset({
-    ("Service", "default", "kubernetes"), ("Endpoints", "default", "kubernetes"), ("Service", "kube-system", "kube-dns"),
-})
+DERIVED_KINDS = frozenset({"Event", "EndpointSlice", "ControllerRevision", "Lease"})
+SYSTEM_OBJECTS = frozenset(
+    {
+        ("Service", "default", "kubernetes"),
+        ("Endpoints", "default", "kubernetes"),
+        ("Service", "kube-system", "kube-dns"),
+    }
+)
 SYSTEM_NAMESPACES = frozenset({"default", "kube-node-lease", "kube-public", "kube-system"})
 MERGE_KEYS = {
-    "containers": ("name",), "initContainers": ("name",), "ephemeralContainers": ("name",), "env": ("name",),
-    "volumes": ("name",), "volumeMounts": ("mountPath",), "volumeDevices": ("devicePath",), "imagePullSecrets": ("name",),
-    "hostAliases": ("ip",), "ports": ("containerPort", "port"), "topologySpreadConstraints": ("topologyKey",),
+    "containers": ("name",),
+    "initContainers": ("name",),
+    "ephemeralContainers": ("name",),
+    "env": ("name",),
+    "volumes": ("name",),
+    "volumeMounts": ("mountPath",),
+    "volumeDevices": ("devicePath",),
+    "imagePullSecrets": ("name",),
+    "hostAliases": ("ip",),
+    "ports": ("containerPort", "port"),
+    "topologySpreadConstraints": ("topologyKey",),
 }
-"""patchMergeKey of the lists kubectl apply merges item by item (ports: containerPort in pods, port in Services)."""
+"""patchMergeKey of the lists kubectl apply merges item by item; for ports, containerPort in a pod, port in a
+Service, either with its protocol (TCP when not written), as their listMapKeys say."""
 
 
 def _controller(data: Mapping[str, Any]) -> str | None:
@@ -107,15 +128,30 @@ def _key(resource: Resource) -> tuple[str, str, str]:
 
 def _with_data(resource: Resource, data: dict[str, Any]) -> Resource:
     """The same object, positions and all, with other data."""
-    return Resource(data, resource.file, resource.doc_index, resource.source_map, resource.base_path, resource.helm_source)
+    return Resource(
+        data, resource.file, resource.doc_index, resource.source_map, resource.base_path, resource.helm_source
+    )
 
 
-def _merge_key(items: list[Any]) -> str | None:
-    for candidate_keys in MERGE_KEYS.values():
-        for key in candidate_keys:
-            if items and all(isinstance(item, dict) and key in item for item in items):
-                return key
+def _merge_key(field: str, items: list[Any]) -> Callable[[dict[str, Any]], Any] | None:
+    """How ``kubectl apply`` matches the items of list ``field`` (None: it replaces the list whole)."""
+    for key in MERGE_KEYS.get(field, ()):
+        if items and all(isinstance(item, dict) and key in item for item in items):
+            if field == "ports":
+                return lambda item: (item[key], item.get("protocol") or "TCP")
+            return lambda item: item[key]
     return None
+
+
+def _keyed(items: list[Any], key: Callable[[dict[str, Any]], Any]) -> dict[Any, Any]:
+    """The items by their merge key (items without one are left out)."""
+    out = {}
+    for item in items:
+        try:
+            out[key(item)] = item
+        except (KeyError, TypeError):
+            continue
+    return out
 
 
 def applied(live: Any, new: Any, last: Any, field: str = "") -> Any:
@@ -127,14 +163,13 @@ def applied(live: Any, new: Any, last: Any, field: str = "") -> Any:
         out = {key: applied(live.get(key, ABSENT), value, last.get(key), key) for key, value in new.items()}
         out.update((key, value) for key, value in live.items() if key not in new and key not in last)
         return out
-    if isinstance(new, list) and isinstance(live, list) and field in MERGE_KEYS:
-        key = _merge_key(new + live)
-        if key is not None:
-            lives = {item[key]: item for item in live}
-            lasts = {item[key]: item for item in last if isinstance(item, dict) and key in item} if isinstance(last, list) else {}
-            out_list = [applied(lives.get(item[key], ABSENT), item, lasts.get(item[key]), "") for item in new]
-            wanted = {item[key] for item in new}
-            return out_list + [item for name, item in lives.items() if name not in wanted and name not in lasts]
+    key = _merge_key(field, new + live) if isinstance(new, list) and isinstance(live, list) else None
+    if key is not None:
+        lives = _keyed(live, key)
+        lasts = _keyed(last, key) if isinstance(last, list) else {}
+        merged = [applied(lives.get(key(item), ABSENT), item, lasts.get(key(item)), "") for item in new]
+        wanted = {key(item) for item in new}
+        return merged + [item for found, item in lives.items() if found not in wanted and found not in lasts]
     return new
 
 
@@ -171,7 +206,7 @@ class _Reader:
 
     def skipped(self, resource: Resource) -> bool:
         kind, namespace, name = _key(resource)
-        if kind in CONTROLLERS_KINDS or (kind, namespace, name) in SYSTEM_OBJECTS:
+        if kind in DERIVED_KINDS or (kind, namespace, name) in SYSTEM_OBJECTS:
             return True
         if (kind == "ConfigMap" and name == "kube-root-ca.crt") or (kind == "ServiceAccount" and name == "default"):
             return True
@@ -187,7 +222,7 @@ class _Reader:
             if kind == "StatefulSet" and set_namespace == namespace:
                 for claim in (resource.data.get("spec") or {}).get("volumeClaimTemplates") or []:
                     prefix = f"{(claim.get('metadata') or {}).get('name')}-{set_name}-"
-                    if name.startswith(prefix) and name[len(prefix):].isdigit():
+                    if name.startswith(prefix) and name[len(prefix) :].isdigit():
                         return True
         return False
 
@@ -198,7 +233,9 @@ class _Reader:
                 self.node(resource)
             elif kind == "Pod" and (resource.data.get("spec") or {}).get("nodeName"):
                 ip = (resource.data.get("status") or {}).get("podIP")
-                self.pod_ips.setdefault(resource.data["spec"]["nodeName"], []).extend([ip] if isinstance(ip, str) else [])
+                self.pod_ips.setdefault(resource.data["spec"]["nodeName"], []).extend(
+                    [ip] if isinstance(ip, str) else []
+                )
             if kind == "Node" or self.skipped(resource):
                 continue
             owner = _controller(resource.data)
@@ -227,20 +264,28 @@ class _Reader:
         ports = []
         for port in spec.get("ports") or []:
             if isinstance(port, dict) and isinstance(port.get("nodePort"), int):
-                self.pins.node_ports[(namespace, name, port.get("port"), port.get("protocol", "TCP"))] = port["nodePort"]
+                self.pins.node_ports[(namespace, name, port.get("port"), port.get("protocol", "TCP"))] = port[
+                    "nodePort"
+                ]
                 port = {key: value for key, value in port.items() if key != "nodePort"}
             ports.append(port)
         if ports:
             spec["ports"] = ports
         ingress = ((resource.data.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
-        addresses = tuple(entry.get("ip") or entry.get("hostname") for entry in ingress if isinstance(entry, dict) and (entry.get("ip") or entry.get("hostname")))
+        addresses = tuple(
+            entry.get("ip") or entry.get("hostname")
+            for entry in ingress
+            if isinstance(entry, dict) and (entry.get("ip") or entry.get("hostname"))
+        )
         if addresses:
             self.pins.load_balancers[(namespace, name)] = addresses
         return dict(data, spec=spec)
 
     def replicaset(self, resource: Resource, owner: str) -> None:
         try:
-            data = defaulted(_with_data(resource, _cleaned(resource.data, keep_annotations=True)), namespace_of(resource))
+            data = defaulted(
+                _with_data(resource, _cleaned(resource.data, keep_annotations=True)), namespace_of(resource)
+            )
         except Malformed:
             return
         key = (namespace_of(resource) or "default", owner.split("/", 1)[1])
@@ -289,14 +334,24 @@ class _Reader:
         name = resource.metadata.get("name")
         try:
             capacity = {key: parse_quantity(value) for key, value in (status.get("capacity") or {}).items()}
-            allocatable = {key: parse_quantity(value) for key, value in (status.get("allocatable") or status.get("capacity") or {}).items()}
-            addresses = [a.get("address") for a in status.get("addresses") or [] if isinstance(a, dict) and a.get("type") == "InternalIP"]
+            allocatable = {
+                key: parse_quantity(value)
+                for key, value in (status.get("allocatable") or status.get("capacity") or {}).items()
+            }
+            addresses = [
+                a.get("address")
+                for a in status.get("addresses") or []
+                if isinstance(a, dict) and a.get("type") == "InternalIP"
+            ]
             address = ipaddress.ip_address(addresses[0]) if addresses else FIRST_NODE_ADDRESS + len(self.nodes)
             cidr = (data.get("spec") or {}).get("podCIDR")
             pod_cidr = ipaddress.ip_network(cidr) if cidr else None
         except (QuantityError, ValueError, TypeError):
             return  # unreadable: if pods run on it, it is added like the other nodes the List lacks
-        taints = tuple(Taint(t.get("key", ""), t.get("value", ""), t.get("effect", "")) for t in (data.get("spec") or {}).get("taints") or [])
+        taints = tuple(
+            Taint(t.get("key", ""), t.get("value", ""), t.get("effect", ""))
+            for t in (data.get("spec") or {}).get("taints") or []
+        )
         labels = {key: str(value) for key, value in (resource.metadata.get("labels") or {}).items()}
         self.nodes.append(NodeProfile(str(name), address, pod_cidr, labels, taints, capacity, allocatable))  # type: ignore[arg-type]
 
@@ -322,6 +377,7 @@ def _profile_for(nodes: list[NodeProfile], pod_ips: dict[str, list[str]]) -> Any
     A node known only by name is shaped like the profile's first worker, with
     the podCIDR slice that holds its pods' addresses (when that slice is free).
     """
+
     def adjust(profile: ClusterProfile) -> ClusterProfile:
         if not nodes and not pod_ips:
             return profile
@@ -366,5 +422,11 @@ def load_live(path: str) -> Base:
     loaded = load([path])
     reader = _Reader(loaded.resources)
     reader.read()
-    return Base(f"the live cluster in {path}", reader.objects, reader.pins, list(loaded.findings),
-                profile_for=_profile_for(reader.nodes, reader.pod_ips), applier=_applier(reader))
+    return Base(
+        f"the live cluster in {path}",
+        reader.objects,
+        reader.pins,
+        list(loaded.findings),
+        profile_for=_profile_for(reader.nodes, reader.pod_ips),
+        applier=_applier(reader),
+    )

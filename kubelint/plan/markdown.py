@@ -44,7 +44,9 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
 
 
 def _details(summary: str, lines: list[str], *, open_: bool = False) -> list[str]:
-    return [f"<details{' open' if open_ else ''}><summary>" + summary + "</summary>", ""] + lines + ["", "</details>", ""]
+    return (
+        [f"<details{' open' if open_ else ''}><summary>" + summary + "</summary>", ""] + lines + ["", "</details>", ""]
+    )
 
 
 def _fields(blocks: list[Block]) -> list[str]:
@@ -76,8 +78,11 @@ def _rollouts(layout: Layout, blocks: list[Block]) -> list[str]:
 
 
 def _unchanged(layout: Layout) -> list[str]:
-    rows = [(_cell(ref(e)), _cell(location(layout.source(e)))) for e in layout.plan.objects
-            if e.change == "none" and e.item["owner"] is None and layout.source(e) is not None]
+    rows = [
+        (_cell(ref(e)), _cell(location(layout.source(e))))
+        for e in layout.plan.objects
+        if e.change == "none" and e.item["owner"] is None and layout.source(e) is not None
+    ]
     return _table(("object", "file"), rows) if rows else []
 
 
@@ -88,14 +93,26 @@ def _pods(layout: Layout, blocks: list[Block]) -> list[str]:
         for pod in block.pods:
             p = pod.item
             owner = (p["owner"] or f"Pod/{p['name']}").replace("/", f" {p['namespace']}/", 1)
-            rows.append((SYMBOLS[pod.change], _cell(owner), _sim(p["name"], "name" in p["simulated"]),
-                         _sim(p["node"], True), _sim(p["ip"], "ip" in p["simulated"]), _cell(pod_status(p))))
+            rows.append(
+                (
+                    SYMBOLS[pod.change],
+                    _cell(owner),
+                    _sim(p["name"], "name" in p["simulated"]),
+                    _sim(p["node"], True),
+                    _sim(p["ip"], "ip" in p["simulated"]),
+                    _cell(pod_status(p)),
+                )
+            )
         for child in block.children:
             walk(child)
 
     for block in blocks:
         walk(block)
-        pod = layout.pod(block.entry.item["namespace"], block.entry.item["name"]) if block.entry.item["kind"] == "Pod" else None
+        pod = (
+            layout.pod(block.entry.item["namespace"], block.entry.item["name"])
+            if block.entry.item["kind"] == "Pod"
+            else None
+        )
         if pod is not None:
             walk(Block(block.entry, block.source, block.record, [], [pod]))
     return _table(("", "workload", "pod", "node", "IP", "status"), rows) if rows else []
@@ -106,8 +123,14 @@ def _workloads(blocks: list[Block]) -> list[str]:
     for block in blocks:
         item = block.entry.item
         note = block.record.note if block.record is not None and block.record.note else ""
-        rows.append((SYMBOLS[block.entry.change], f"{item['kind']} {item['namespace'] or ''}/{item['name']}".replace(" /", " "),
-                     _cell(location(block.source)), _cell(note)))
+        rows.append(
+            (
+                SYMBOLS[block.entry.change],
+                f"{item['kind']} {item['namespace'] or ''}/{item['name']}".replace(" /", " "),
+                _cell(location(block.source)),
+                _cell(note),
+            )
+        )
     return _table(("", "object", "file", "note"), rows)
 
 
@@ -118,14 +141,23 @@ def _services(layout: Layout) -> list[str]:
         endpoints = layout.endpoints.get((s["namespace"], s["name"]))
         if entry.change == "none" and (endpoints is None or endpoints.change == "none"):
             continue
-        address = s["externalName"] if s["type"] == "ExternalName" else "headless" if s["clusterIP"] == "None" else _sim(s["clusterIP"], "clusterIP" in s["simulated"])
+        address = (
+            s["externalName"]
+            if s["type"] == "ExternalName"
+            else "headless"
+            if s["clusterIP"] == "None"
+            else _sim(s["clusterIP"], "clusterIP" in s["simulated"])
+        )
         ports = ", ".join(
-            f"{p['port']}" + (f":{p['nodePort']}" if p["nodePort"] else "") + f"/{p['protocol']}→{p['targetPort']}" for p in s["ports"]
+            f"{p['port']}" + (f":{p['nodePort']}" if p["nodePort"] else "") + f"/{p['protocol']}→{p['targetPort']}"
+            for p in s["ports"]
         )
         ready = "-" if endpoints is None else _ready(endpoints.item)
         if endpoints is not None and endpoints.before is not None and _ready(endpoints.before) != ready:
             ready = f"{_ready(endpoints.before)} → {ready}"
-        rows.append((SYMBOLS[entry.change], _cell(f"{s['namespace']}/{s['name']}"), s["type"], address, _cell(ports), ready))
+        rows.append(
+            (SYMBOLS[entry.change], _cell(f"{s['namespace']}/{s['name']}"), s["type"], address, _cell(ports), ready)
+        )
     return _table(("", "Service", "type", "address", "ports", "ready endpoints"), rows) if rows else []
 
 
@@ -135,22 +167,40 @@ def _ready(endpoints: dict[str, Any]) -> str:
 
 def _dns(entries: list[Entry]) -> list[str]:
     rows = [
-        (SYMBOLS[e.change], _sim(e.item["name"], "name" in e.item["simulated"]), e.item["type"], _sim(e.item["value"], "value" in e.item["simulated"]))
-        for e in entries if e.change != "none"
+        (
+            SYMBOLS[e.change],
+            _sim(e.item["name"], "name" in e.item["simulated"]),
+            e.item["type"],
+            _sim(e.item["value"], "value" in e.item["simulated"]),
+        )
+        for e in entries
+        if e.change != "none"
     ]
     return _table(("", "name", "type", "value"), rows) if rows else []
 
 
 def _routes(layout: Layout) -> list[str]:
     rows = [
-        (SYMBOLS[e.change], _cell(r["ingressClass"] or "-"), _cell(r["host"]), _cell(r["path"]), r["pathType"],
-         _cell(r["resource"] or f"{r['service']}:{r['port']}"), str(r["endpoints"]), "yes" if r["tls"] else "no", _cell(r["ingress"]))
-        for e in layout.routes() for r in [e.item]
+        (
+            SYMBOLS[e.change],
+            _cell(r["ingressClass"] or "-"),
+            _cell(r["host"]),
+            _cell(r["path"]),
+            r["pathType"],
+            _cell(r["resource"] or f"{r['service']}:{r['port']}"),
+            str(r["endpoints"]),
+            "yes" if r["tls"] else "no",
+            _cell(r["ingress"]),
+        )
+        for e in layout.routes()
+        for r in [e.item]
     ]
     return _table(("", "class", "host", "path", "type", "backend", "ready", "TLS", "Ingress"), rows) if rows else []
 
 
-def render(report: PlanReport, *, show: Iterable[str] = ("pods", "services", "endpoints", "dns", "routes"), **_: Any) -> str:
+def render(
+    report: PlanReport, *, show: Iterable[str] = ("pods", "services", "endpoints", "dns", "routes"), **_: Any
+) -> str:
     show = set(show)
     layout = Layout(report.plan)
     profile = report.profile
@@ -160,15 +210,19 @@ def render(report: PlanReport, *, show: Iterable[str] = ("pods", "services", "en
         "",
         f"**{summary_line(report.plan)}**",
         "",
-        (f"Kubernetes {report.kubernetes_version}, cluster `{profile.name}` ({len(profile.nodes)} nodes){against}. "
-         "Values in _italics_\\* are simulated: a real cluster picks them when the manifests are applied."),
+        (
+            f"Kubernetes {report.kubernetes_version}, cluster `{profile.name}` ({len(profile.nodes)} nodes){against}. "
+            "Values in _italics_\\* are simulated: a real cluster picks them when the manifests are applied."
+        ),
         "",
     ]
     for replacement in report.plan.replacements:
         fields = ", ".join(f"`{'.'.join(str(p) for p in r.path)}`" for r in replacement.refusals)
         kind, namespace, name = replacement.key
-        lines.append(f":warning: **{kind} {namespace + '/' if namespace else ''}{name} must be replaced**: the API server refuses "
-                     f"to change {fields} in place, so `kubectl apply` fails; it must be deleted and created again.")
+        lines.append(
+            f":warning: **{kind} {namespace + '/' if namespace else ''}{name} must be replaced**: the API server refuses "
+            f"to change {fields} in place, so `kubectl apply` fails; it must be deleted and created again."
+        )
     if report.plan.replacements:
         lines.append("")
     blocks = layout.blocks()
@@ -196,7 +250,8 @@ def render(report: PlanReport, *, show: Iterable[str] = ("pods", "services", "en
     if findings:
         lines += ["#### Findings", ""]
         lines += [
-            f"- {SEVERITY_ICONS[f.severity.label]} `{f.file}:{f.line}:{f.column}` **{f.rule}**: {_cell(f.message)}" for f in findings
+            f"- {SEVERITY_ICONS[f.severity.label]} `{f.file}:{f.line}:{f.column}` **{f.rule}**: {_cell(f.message)}"
+            for f in findings
         ]
         lines.append("")
     return "\n".join(lines)

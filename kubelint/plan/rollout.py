@@ -61,8 +61,14 @@ class Rollout:
     """The most pods that exist at once (``replicas + maxSurge``)."""
 
     def to_json(self) -> dict[str, Any]:
-        return {"strategy": self.strategy, "summary": self.summary, "steps": list(self.steps), "notes": list(self.notes),
-                "minReady": self.min_ready, "maxPods": self.max_pods}
+        return {
+            "strategy": self.strategy,
+            "summary": self.summary,
+            "steps": list(self.steps),
+            "notes": list(self.notes),
+            "minReady": self.min_ready,
+            "maxPods": self.max_pods,
+        }
 
 
 def scaled(value: Any, total: int, round_up: bool) -> int:
@@ -98,7 +104,11 @@ class _Owned:
     def ready(self, owner: ApiObject | None) -> int:
         if owner is None:
             return 0
-        return sum(1 for pod in self._pods.get((owner.namespace or "default", owner.ref), []) if pod.phase == "Running" and pod.ready)
+        return sum(
+            1
+            for pod in self._pods.get((owner.namespace or "default", owner.ref), [])
+            if pod.phase == "Running" and pod.ready
+        )
 
     def replicasets(self, deployment: ApiObject) -> list[ApiObject]:
         """The Deployment's ReplicaSets, oldest revision first."""
@@ -122,18 +132,20 @@ class _Set:
 class _RollingReplay:
     """The deployment controller's syncs, one action each, with pods becoming ready when it has to wait."""
 
-    def __init__(self, replicas: int, surge: int, unavailable: int, new: _Set, old: list[_Set], new_capacity: int) -> None:
+    def __init__(
+        self, replicas: int, surge: int, unavailable: int, new: _Set, old: list[_Set], new_capacity: int
+    ) -> None:
         self.replicas, self.surge, self.unavailable = replicas, surge, unavailable
         self.new, self.old, self.capacity = new, old, new_capacity
         self.steps: list[str] = []
-        self.lowest = self.available()
 
     def available(self) -> int:
         return self.new.available + sum(s.available for s in self.old)
 
     def record(self) -> None:
-        self.steps.append(f"new {self.new.replicas}/{self.replicas}, old {sum(s.replicas for s in self.old)}/{self.replicas}")
-        self.lowest = min(self.lowest, self.available())
+        self.steps.append(
+            f"new {self.new.replicas}/{self.replicas}, old {sum(s.replicas for s in self.old)}/{self.replicas}"
+        )
 
     def scale_up(self) -> bool:
         """reconcileNewReplicaSet with NewRSNewReplicas."""
@@ -183,7 +195,11 @@ class _RollingReplay:
                 self.new.available = ready
                 continue
             break
-        return self.new.replicas == self.replicas and self.new.available == self.replicas and not any(s.replicas for s in self.old)
+        return (
+            self.new.replicas == self.replicas
+            and self.new.available == self.replicas
+            and not any(s.replicas for s in self.old)
+        )
 
 
 def _services_behind(world: World, owner: ApiObject) -> list[str]:
@@ -192,7 +208,8 @@ def _services_behind(world: World, owner: ApiObject) -> list[str]:
     found = []
     for key, endpoints in sorted(world.endpoints.items()):
         if key[0] == namespace and any(
-            (pod := world.pods.get((namespace, address.pod or ""))) is not None and pod.owner == owner.ref for address in endpoints.addresses
+            (pod := world.pods.get((namespace, address.pod or ""))) is not None and pod.owner == owner.ref
+            for address in endpoints.addresses
         ):
             found.append(f"Service {key[0]}/{key[1]}")
     return found
@@ -201,8 +218,10 @@ def _services_behind(world: World, owner: ApiObject) -> list[str]:
 def _no_endpoints(now: _Owned, current: ApiObject) -> list[str]:
     delay = max((pod.ready_after or 0 for pod in now.pods(current).values()), default=0)
     after = f" (the new pods' readiness probes pass {delay}s after they start at the earliest)" if delay else ""
-    return [f"{service} has no ready endpoints from when the old pods stop until a new pod is ready{after}"
-            for service in _services_behind(now.world, current)]
+    return [
+        f"{service} has no ready endpoints from when the old pods stop until a new pod is ready{after}"
+        for service in _services_behind(now.world, current)
+    ]
 
 
 def deployment_rollout(then: _Owned, now: _Owned, deployment: ApiObject) -> Rollout | None:
@@ -221,7 +240,9 @@ def deployment_rollout(then: _Owned, now: _Owned, deployment: ApiObject) -> Roll
         if start == replicas:
             return None
         verb = "up" if replicas > start else "down"
-        return Rollout("Scale", f"scales ReplicaSet {current.name} {verb} from {start} to {replicas} pods (no template change)")
+        return Rollout(
+            "Scale", f"scales ReplicaSet {current.name} {verb} from {start} to {replicas} pods (no template change)"
+        )
     old_sets = [_Set(r.spec["replicas"], min(r.spec["replicas"], then.ready(r))) for r in olds]
     new = _Set(start, min(start, then.ready(base_current)))
     scaling = len(old_sets) == 1 and start == 0 and old_deployment.spec["replicas"] != replicas
@@ -237,8 +258,14 @@ def deployment_rollout(then: _Owned, now: _Owned, deployment: ApiObject) -> Roll
         notes = ["every old pod stops before the first new one is created"] + _no_endpoints(now, current)
         if capacity < replicas:
             notes.append(f"only {capacity} of the {replicas} new pods can become ready")
-        return Rollout("Recreate", f"Recreate, {replicas} replicas", tuple(steps), tuple(notes), 0,
-                       max(replicas, sum(s.replicas for s in old_sets)))
+        return Rollout(
+            "Recreate",
+            f"Recreate, {replicas} replicas",
+            tuple(steps),
+            tuple(notes),
+            0,
+            max(replicas, sum(s.replicas for s in old_sets)),
+        )
     rolling = strategy.get("rollingUpdate") or {}
     surge = scaled(rolling.get("maxSurge", 0), replicas, True)
     unavailable = scaled(rolling.get("maxUnavailable", 0), replicas, False)
@@ -249,14 +276,20 @@ def deployment_rollout(then: _Owned, now: _Owned, deployment: ApiObject) -> Roll
     replay.steps = steps
     finished = replay.run()
     minimum = replicas - unavailable
-    notes = [(f"at least {minimum} of {replicas} pods available throughout (replicas {replicas} - maxUnavailable {unavailable}), "
-              f"at most {replicas + surge} pods at once (replicas + maxSurge {surge})")]
+    notes = [
+        (
+            f"at least {minimum} of {replicas} pods available throughout (replicas {replicas} - maxUnavailable {unavailable}), "
+            f"at most {replicas + surge} pods at once (replicas + maxSurge {surge})"
+        )
+    ]
     if minimum == 0:
         notes += _no_endpoints(now, current)
     if not finished:
-        notes.append(f"the rollout stalls at {replay.steps[-1] if replay.steps else 'its start'}: only {capacity} of the new pods "
-                     "can become ready, so the old ReplicaSet is not scaled down further (progressDeadlineSeconds then "
-                     "marks the Deployment as failed to progress)")
+        notes.append(
+            f"the rollout stalls at {replay.steps[-1] if replay.steps else 'its start'}: only {capacity} of the new pods "
+            "can become ready, so the old ReplicaSet is not scaled down further (progressDeadlineSeconds then "
+            "marks the Deployment as failed to progress)"
+        )
     summary = f"RollingUpdate, maxSurge {surge}, maxUnavailable {unavailable} (of {replicas} replicas)"
     return Rollout("RollingUpdate", summary, tuple(replay.steps), tuple(notes), minimum, replicas + surge)
 
@@ -267,59 +300,81 @@ def _ordinal(name: str) -> int:
 
 
 def _batches(names: list[str], size: int) -> tuple[str, ...]:
-    return tuple(", ".join(names[start:start + size]) for start in range(0, len(names), max(size, 1)))
+    return tuple(", ".join(names[start : start + size]) for start in range(0, len(names), max(size, 1)))
 
 
 def statefulset_rollout(then: _Owned, now: _Owned, statefulset: ApiObject) -> Rollout | None:
-    if then.world.get("StatefulSet", statefulset.namespace, statefulset.name) is None:
+    old = then.world.get("StatefulSet", statefulset.namespace, statefulset.name)
+    if old is None:
         return None
-    world = now.world
     before, after = then.pods(statefulset), now.pods(statefulset)
-    update = controller_revision(world, statefulset).name
+    update = controller_revision(now.world, statefulset).name
     spec = statefulset.spec
     strategy = spec["updateStrategy"]
-    recreated = sorted((n for n in after if n in before and revision_of(before[n].labels) != revision_of(after[n].labels)),
-                       key=_ordinal, reverse=True)
+    recreated = sorted(
+        (n for n in after if n in before and revision_of(before[n].labels) != revision_of(after[n].labels)),
+        key=_ordinal,
+        reverse=True,
+    )
     behind = sorted((n for n, pod in after.items() if revision_of(pod.labels) != update), key=_ordinal)
     notes = []
-    if behind:
-        why = "OnDelete: they are updated only when you delete them" if strategy["type"] == "OnDelete" else \
-            f"partition {strategy['rollingUpdate']['partition']}: pods below it are not updated"
+    if behind and old.spec["template"] != spec["template"]:
+        why = (
+            "OnDelete: they are updated only when you delete them"
+            if strategy["type"] == "OnDelete"
+            else f"partition {strategy['rollingUpdate']['partition']}: pods below it are not updated"
+        )
         notes.append(f"{', '.join(behind)} keep{'s' if len(behind) == 1 else ''} the old template ({why})")
     if recreated:
         size = 1
-        if minor(world.kubernetes_version) >= STATEFULSET_MAX_UNAVAILABLE_SINCE:
+        if minor(now.world.kubernetes_version) >= STATEFULSET_MAX_UNAVAILABLE_SINCE:
             size = max(1, scaled(strategy["rollingUpdate"].get("maxUnavailable", 1), spec["replicas"], False))
-        notes.insert(0, f"each pod is deleted and created again under its name, {size} at a time, highest ordinal first; "
-                        "the next waits until it is Running and Ready")
+        notes.insert(
+            0,
+            f"each pod is deleted and created again under its name, {size} at a time, highest ordinal first; "
+            "the next waits until it is Running and Ready",
+        )
         summary = f"RollingUpdate, {len(recreated)} of {len(after)} pods, maxUnavailable {size}"
         return Rollout("RollingUpdate", summary, _batches(recreated, size), tuple(notes), len(after) - size, len(after))
     added = sorted((n for n in after if n not in before), key=_ordinal)
     removed = sorted((n for n in before if n not in after), key=_ordinal, reverse=True)
-    if not (added or removed or notes):
-        return None
+    if not (added or removed):
+        return (
+            Rollout(strategy["type"], f"{len(behind)} of {len(after)} pods keep the old template", notes=tuple(notes))
+            if notes
+            else None
+        )
     ordered = spec["podManagementPolicy"] == "OrderedReady"
-    how = "one at a time, each Running and Ready before the next" if ordered else "all at once (Parallel)"
     if added:
+        how = "one at a time, each Running and Ready before the next" if ordered else "all at once (Parallel)"
         notes.insert(0, f"creates {', '.join(added)} {how}")
     if removed:
-        notes.insert(0, f"deletes {', '.join(removed)}, highest ordinal first, " + ("one at a time" if ordered else "all at once"))
-    strategy_name = strategy["type"] if not (added or removed) else "Scale"
-    return Rollout(strategy_name, f"{len(before)} -> {len(after)} pods", (), tuple(notes))
+        notes.insert(
+            0,
+            f"deletes {', '.join(removed)}, highest ordinal first, " + ("one at a time" if ordered else "all at once"),
+        )
+    return Rollout("Scale", f"{len(before)} -> {len(after)} pods", (), tuple(notes))
 
 
 def daemonset_rollout(then: _Owned, now: _Owned, daemonset: ApiObject) -> Rollout | None:
-    if then.world.get("DaemonSet", daemonset.namespace, daemonset.name) is None:
+    old = then.world.get("DaemonSet", daemonset.namespace, daemonset.name)
+    if old is None:
         return None
     before = {pod.target_node: pod for pod in then.pods(daemonset).values()}
     after = {pod.target_node: pod for pod in now.pods(daemonset).values()}
     nodes = sorted(node for node in after if node in before and before[node].name != after[node].name)
     current = controller_revision(now.world, daemonset).name.rsplit("-", 1)[-1]
-    kept = sorted(node for node in after if node in before and before[node].name == after[node].name
-                  and revision_of(after[node].labels) != current)
-    if kept:
-        return Rollout("OnDelete", f"{len(kept)} of {len(after)} pods keep the old template",
-                       notes=(f"OnDelete: the pods on {', '.join(kept)} are updated only when you delete them",))
+    kept = sorted(
+        node
+        for node in after
+        if node in before and before[node].name == after[node].name and revision_of(after[node].labels) != current
+    )
+    if kept and old.spec["template"] != daemonset.spec["template"]:
+        return Rollout(
+            "OnDelete",
+            f"{len(kept)} of {len(after)} pods keep the old template",
+            notes=(f"OnDelete: the pods on {', '.join(kept)} are updated only when you delete them",),
+        )
     if not nodes:
         return None
     rolling = daemonset.spec["updateStrategy"].get("rollingUpdate") or {}
@@ -329,14 +384,30 @@ def daemonset_rollout(then: _Owned, now: _Owned, daemonset: ApiObject) -> Rollou
     if surge == 0 and unavailable == 0:
         unavailable = 1
     if surge:
-        how = (f"maxSurge {surge}: on {surge} node{'s' if surge > 1 else ''} at a time the new pod starts beside the old one, "
-               "which goes once the new one is ready; every node keeps a ready pod")
-        return Rollout("RollingUpdate", f"RollingUpdate, maxSurge {surge} (of {desired} nodes)", _batches(nodes, surge), (how,),
-                       desired, desired + surge)
-    how = (f"maxUnavailable {unavailable}: on {unavailable} node{'s' if unavailable > 1 else ''} at a time the old pod is "
-           "deleted, then the new one created; the next batch waits until they are ready")
-    return Rollout("RollingUpdate", f"RollingUpdate, maxUnavailable {unavailable} (of {desired} nodes)", _batches(nodes, unavailable),
-                   (how,), desired - unavailable, desired)
+        how = (
+            f"maxSurge {surge}: on {surge} node{'s' if surge > 1 else ''} at a time the new pod starts beside the old one, "
+            "which goes once the new one is ready; every node keeps a ready pod"
+        )
+        return Rollout(
+            "RollingUpdate",
+            f"RollingUpdate, maxSurge {surge} (of {desired} nodes)",
+            _batches(nodes, surge),
+            (how,),
+            desired,
+            desired + surge,
+        )
+    how = (
+        f"maxUnavailable {unavailable}: on {unavailable} node{'s' if unavailable > 1 else ''} at a time the old pod is "
+        "deleted, then the new one created; the next batch waits until they are ready"
+    )
+    return Rollout(
+        "RollingUpdate",
+        f"RollingUpdate, maxUnavailable {unavailable} (of {desired} nodes)",
+        _batches(nodes, unavailable),
+        (how,),
+        desired - unavailable,
+        desired,
+    )
 
 
 ROLLOUTS = {"Deployment": deployment_rollout, "StatefulSet": statefulset_rollout, "DaemonSet": daemonset_rollout}

@@ -38,8 +38,14 @@ SCHEMA_FILE = Path(__file__).resolve().parent / "state.schema.json"
 
 def _object(resource: Resource) -> dict[str, Any]:
     line, column = resource.locate()
-    return {"file": resource.file, "document": resource.doc_index, "path": list(resource.base_path),
-            "line": line, "column": column, "object": resource.data}
+    return {
+        "file": resource.file,
+        "document": resource.doc_index,
+        "path": list(resource.base_path),
+        "line": line,
+        "column": column,
+        "object": resource.data,
+    }
 
 
 def _services(pins: Pins) -> list[dict[str, Any]]:
@@ -49,8 +55,11 @@ def _services(pins: Pins) -> list[dict[str, Any]]:
         entry: dict[str, Any] = {"namespace": namespace, "name": name}
         if (namespace, name) in pins.cluster_ips:
             entry["clusterIP"] = pins.cluster_ips[(namespace, name)]
-        ports = [{"port": port, "protocol": protocol, "nodePort": node_port}
-                 for (ns, svc, port, protocol), node_port in sorted(pins.node_ports.items()) if (ns, svc) == (namespace, name)]
+        ports = [
+            {"port": port, "protocol": protocol, "nodePort": node_port}
+            for (ns, svc, port, protocol), node_port in sorted(pins.node_ports.items())
+            if (ns, svc) == (namespace, name)
+        ]
         if ports:
             entry["nodePorts"] = ports
         if (namespace, name) in pins.load_balancers:
@@ -74,10 +83,25 @@ def state_document(resources: list[Resource], world: World) -> dict[str, Any]:
                 keys[text] = f"t{len(keys)}"
                 templates[keys[text]] = {"labels": pod.labels, "spec": pod.spec}
             by_identity[identity] = keys[text]
-        pods.append({"namespace": namespace, "name": name, "owner": pod.owner, "workload": pod.workload,
-                     "node": pod.node, "ip": pod.ip, "template": by_identity[identity], "simulated": pod.chosen})
+        pods.append(
+            {
+                "namespace": namespace,
+                "name": name,
+                "owner": pod.owner,
+                "workload": pod.workload,
+                "node": pod.node,
+                "ip": pod.ip,
+                "template": by_identity[identity],
+                "simulated": pod.chosen,
+            }
+        )
     replicasets = [
-        {"namespace": namespace, "deployment": deployment, "simulatedName": replicaset.simulated_name, "object": replicaset.data}
+        {
+            "namespace": namespace,
+            "deployment": deployment,
+            "simulatedName": replicaset.simulated_name,
+            "object": replicaset.data,
+        }
         for (namespace, deployment), found in sorted(pins.replica_sets.items())
         for replicaset in sorted(found, key=lambda r: r.name)
     ]
@@ -104,7 +128,9 @@ def state_document(resources: list[Resource], world: World) -> dict[str, Any]:
 
 def save_state(path: str, resources: list[Resource], world: World) -> None:
     """Write the state of ``world`` to ``path`` (whole or not at all)."""
-    text = json.dumps(state_document(resources, world), indent=1, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+    text = (
+        json.dumps(state_document(resources, world), indent=1, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+    )
     target = Path(path)
     partial = target.with_name(f".{target.name}.partial")
     try:
@@ -135,9 +161,17 @@ def _pins(data: dict[str, Any]) -> Pins:
     for pod in data["pods"]:
         template = templates.get(pod["template"])
         if template is None:
-            raise BaseError(f"pod {pod['namespace']}/{pod['name']} refers to template {pod['template']!r}, which the state lacks")
+            raise BaseError(
+                f"pod {pod['namespace']}/{pod['name']} refers to template {pod['template']!r}, which the state lacks"
+            )
         pins.pods[(pod["namespace"], pod["name"])] = PinnedPod(
-            pod["owner"], pod["workload"], pod["node"], pod["ip"], template["labels"], template["spec"], pod["simulated"]
+            pod["owner"],
+            pod["workload"],
+            pod["node"],
+            pod["ip"],
+            template["labels"],
+            template["spec"],
+            pod["simulated"],
         )
     history: dict[tuple[str, str], list[PinnedReplicaSet]] = {}
     for replicaset in data["replicaSets"]:
@@ -162,8 +196,10 @@ def load_state(path: str) -> Base:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise BaseError(f"--state {path}:{error.lineno}:{error.colno}: not JSON ({error.msg}): "
-                        "is this a file written by kubelint plan --save-state?") from None
+        raise BaseError(
+            f"--state {path}:{error.lineno}:{error.colno}: not JSON ({error.msg}): "
+            "is this a file written by kubelint plan --save-state?"
+        ) from None
     if not isinstance(data, dict) or next(iter(_validator().iter_errors(data)), None) is not None:
         try:  # the slow reader, for the line and column of the first mistake
             check_schema(read_mapping(text, path, "a kubelint state"), _validator(), path)
@@ -171,8 +207,13 @@ def load_state(path: str) -> Base:
             raise BaseError(f"--state {error}: is this a file written by kubelint plan --save-state?") from None
         raise BaseError(f"--state {path}: not a kubelint state")
     resources = [
-        Resource(entry["object"], entry["file"], entry["document"], SourceMap(doc_line=entry["line"], doc_column=entry["column"]),
-                 tuple(entry["path"]))
+        Resource(
+            entry["object"],
+            entry["file"],
+            entry["document"],
+            SourceMap(doc_line=entry["line"], doc_column=entry["column"]),
+            tuple(entry["path"]),
+        )
         for entry in data["objects"]
     ]
     try:

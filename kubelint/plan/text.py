@@ -126,7 +126,11 @@ def _workload_detail(layout: Layout, block: Block) -> str:
     if kind == "CronJob":
         parts.append(f'schedule "{spec.get("schedule")}"' + (f" ({spec['timeZone']})" if spec.get("timeZone") else ""))
     if kind == "Ingress":
-        routes = [r for r in layout.routes_of(f"{record.namespace}/{record.name}") if (r.change == "delete") == (block.entry.change == "delete")]
+        routes = [
+            r
+            for r in layout.routes_of(f"{record.namespace}/{record.name}")
+            if (r.change == "delete") == (block.entry.change == "delete")
+        ]
         klass = routes[0].item["ingressClass"] if routes else None
         parts.append(f"class {klass or '(none)'}, {len(routes)} route{'s' if len(routes) != 1 else ''}")
     if record.note:
@@ -159,7 +163,11 @@ def _field_lines(out: Output, entry: Entry, indent: str) -> None:
     for change in shown_fields(entry):
         symbol = field_symbol(change)
         style = CHANGE_STYLES[{"+": "create", "-": "delete", "~": "update"}[symbol]]
-        out.line((f"{indent}{symbol} ", style), field_text(change), ("   " + FORCES, "bold red") if change.forces_replacement else "")
+        out.line(
+            (f"{indent}{symbol} ", style),
+            field_text(change),
+            ("   " + FORCES, "bold red") if change.forces_replacement else "",
+        )
 
 
 def _rollout_lines(out: Output, layout: Layout, entry: Entry, indent: str) -> None:
@@ -196,7 +204,9 @@ def _block(out: Output, layout: Layout, block: Block, indent: str, show: set[str
             _pod_line(out, pod, indent + INDENT, adopted)
         unsimulated = sorted({u for pod in block.pods for u in pod.item["unsimulated"]})
         if unsimulated:
-            out.line(f"{indent}{INDENT}  ", (f"note: {', '.join(unsimulated)} not simulated; placement may differ", "dim"))
+            out.line(
+                f"{indent}{INDENT}  ", (f"note: {', '.join(unsimulated)} not simulated; placement may differ", "dim")
+            )
 
 
 def _comment(out: Output, entry: Entry, source: Any) -> None:
@@ -246,8 +256,13 @@ def _service_block(out: Output, layout: Layout, entry: Entry, show: set[str]) ->
     if "dns" in show:
         for index, record in enumerate(layout.dns_by_service.get(key, [])):
             fields = set(record.item["simulated"])
-            out.line(f"{inner}{'dns' if index == 0 else '':<12}", _mark(record, ""), sim(record.item["name"], "name" in fields),
-                     f" {record.item['type']} ", sim(record.item["value"], "value" in fields))
+            out.line(
+                f"{inner}{'dns' if index == 0 else '':<12}",
+                _mark(record, ""),
+                sim(record.item["name"], "name" in fields),
+                f" {record.item['type']} ",
+                sim(record.item["value"], "value" in fields),
+            )
 
 
 def _addresses(endpoints: Entry) -> list[tuple[str, dict[str, Any]]]:
@@ -275,16 +290,28 @@ def _endpoint_lines(out: Output, layout: Layout, key: tuple[str, str], inner: st
         if found["pod"]:
             who = sim(found["pod"], layout.pod_name_simulated(key[0], found["pod"]))
         style = CHANGE_STYLES["create" if mark == "+ " else "delete" if mark == "- " else "none"]
-        out.line(f"{inner}{'endpoints' if index == 0 else '':<12}", (mark, style), sim(found["ip"], simulated), port, "  ", who,
-                 "  ready" if found["ready"] else ("  not ready", "yellow"),
-                 f"  hostname {found['hostname']}" if found["hostname"] else "")
+        out.line(
+            f"{inner}{'endpoints' if index == 0 else '':<12}",
+            (mark, style),
+            sim(found["ip"], simulated),
+            port,
+            "  ",
+            who,
+            "  ready" if found["ready"] else ("  not ready", "yellow"),
+            f"  hostname {found['hostname']}" if found["hostname"] else "",
+        )
     if endpoints.item.get("truncated"):
         out.line(f"{inner}            (truncated to 1000 addresses)")
     for slice_entry in layout.slices_of(*key):
         world_slice = layout.world_of(slice_entry).slices.get((slice_entry.item["namespace"], slice_entry.item["name"]))
         count = len(world_slice.endpoints) if world_slice else 0
-        out.line(f"{inner}slice       ", _mark(slice_entry, ""), "EndpointSlice ", sim(slice_entry.item["name"], "name" in slice_entry.item["simulated"]),
-                 f" ({count} endpoint{'s' if count != 1 else ''})")
+        out.line(
+            f"{inner}slice       ",
+            _mark(slice_entry, ""),
+            "EndpointSlice ",
+            sim(slice_entry.item["name"], "name" in slice_entry.item["simulated"]),
+            f" ({count} endpoint{'s' if count != 1 else ''})",
+        )
 
 
 def _pod_records(layout: Layout) -> str:
@@ -295,7 +322,9 @@ def _pod_records(layout: Layout) -> str:
         count = counts["create"]
         return f"Pod DNS records: {count} A record{'s' if count != 1 else ''} {names} for the new pods' addresses"
     words = {"create": "to create", "replace": "to replace", "update": "to change", "delete": "to destroy"}
-    return f"Pod DNS records {names}: " + ", ".join(f"{counts[change]} {word}" for change, word in words.items() if counts[change])
+    return f"Pod DNS records {names}: " + ", ".join(
+        f"{counts[change]} {word}" for change, word in words.items() if counts[change]
+    )
 
 
 def _heading(out: Output, title: str) -> None:
@@ -318,9 +347,19 @@ def _routes(out: Output, layout: Layout) -> None:
         r, old = entry.item, entry.before if entry.change == "update" and entry.before else entry.item
         backend = r["resource"] or f"{r['service']}:{r['port']}"
         old_backend = old["resource"] or f"{old['service']}:{old['port']}"
-        rows.append((SYMBOLS[entry.change], _cell(r["ingressClass"] or "-", old["ingressClass"] or "-"), r["host"], r["path"],
-                     r["pathType"], _cell(backend, old_backend), _cell(r["endpoints"], old["endpoints"]),
-                     _cell("yes" if r["tls"] else "no", "yes" if old["tls"] else "no"), r["ingress"]))
+        rows.append(
+            (
+                SYMBOLS[entry.change],
+                _cell(r["ingressClass"] or "-", old["ingressClass"] or "-"),
+                r["host"],
+                r["path"],
+                r["pathType"],
+                _cell(backend, old_backend),
+                _cell(r["endpoints"], old["endpoints"]),
+                _cell("yes" if r["tls"] else "no", "yes" if old["tls"] else "no"),
+                r["ingress"],
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for number, row in enumerate(rows):
         text = "  " + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row))
@@ -340,7 +379,12 @@ def _environment(out: Output, layout: Layout) -> None:
         out.line(f"  {namespace}: {', '.join(workloads)}")
         for name, value in simple:
             out.line(f"      {name}=", sim(value, value in layout.simulated.addresses))
-        out.line((f"      and {len(variables) - len(simple)} more: named ports ({{NAME}}_SERVICE_PORT_{{PORT}}) and Docker links ({{NAME}}_PORT...)", "dim"))
+        out.line(
+            (
+                f"      and {len(variables) - len(simple)} more: named ports ({{NAME}}_SERVICE_PORT_{{PORT}}) and Docker links ({{NAME}}_PORT...)",
+                "dim",
+            )
+        )
 
 
 def _findings(out: Output, report: PlanReport) -> None:
@@ -350,8 +394,13 @@ def _findings(out: Output, report: PlanReport) -> None:
     _heading(out, "Findings")
     for finding in active:
         tail = finding_line(finding).split(f" {finding.rule} ", 1)[1]
-        out.line((f"  {finding.file}:{finding.line}:{finding.column}: ", "bold"),
-                 (finding.severity.label, SEVERITY_STYLES[finding.severity.label]), " ", (finding.rule, "dim"), f" {tail}")
+        out.line(
+            (f"  {finding.file}:{finding.line}:{finding.column}: ", "bold"),
+            (finding.severity.label, SEVERITY_STYLES[finding.severity.label]),
+            " ",
+            (finding.rule, "dim"),
+            f" {tail}",
+        )
 
 
 def build(report: PlanReport, show: Iterable[str]) -> Output:
@@ -370,7 +419,9 @@ def build(report: PlanReport, show: Iterable[str]) -> Output:
             if "services" in show:
                 _service_block(out, layout, block.entry, show)
             else:
-                out.line(_mark(block.entry, "  "), f"Service {block.entry.item['namespace']}/{block.entry.item['name']}")
+                out.line(
+                    _mark(block.entry, "  "), f"Service {block.entry.item['namespace']}/{block.entry.item['name']}"
+                )
         else:
             _block(out, layout, block, "  ", show)
     if "dns" in show and layout.pod_dns:
@@ -385,6 +436,12 @@ def build(report: PlanReport, show: Iterable[str]) -> Output:
     return out
 
 
-def render(report: PlanReport, *, color: bool = False, show: Iterable[str] = ("pods", "services", "endpoints", "dns", "routes"), **_: Any) -> str:
+def render(
+    report: PlanReport,
+    *,
+    color: bool = False,
+    show: Iterable[str] = ("pods", "services", "endpoints", "dns", "routes"),
+    **_: Any,
+) -> str:
     out = build(report, show)
     return out.colored() if color else out.plain()

@@ -37,23 +37,41 @@ def objects(world: World) -> list[Item]:
         out.append(_object(item.api_version, item.kind, item.namespace, item.name, item.owner, simulated, item.data))
     for pod in world.pods.values():
         content = pod_view(pod) if pod.owner else pod_view(pod) | {"spec": pod.spec}  # a bare pod's spec is its own
-        out.append(_object("v1", "Pod", pod.namespace, pod.name, pod.owner, ["name"] if pod.name_simulated else [], content))
+        out.append(
+            _object("v1", "Pod", pod.namespace, pod.name, pod.owner, ["name"] if pod.name_simulated else [], content)
+        )
     for service in world.services.values():
         out.append(_object("v1", "Service", service.namespace, service.name, None, [], service_view(service)))
     for endpoints in world.endpoints.values():
-        out.append(_object("v1", "Endpoints", endpoints.namespace, endpoints.service, None, [], endpoints_view(endpoints)))
+        out.append(
+            _object("v1", "Endpoints", endpoints.namespace, endpoints.service, None, [], endpoints_view(endpoints))
+        )
     for slice_ in world.slices.values():
         simulated = [] if slice_.name == slice_.service else ["name"]
         content = {
             "ports": [{"name": name, "port": port, "protocol": protocol} for name, port, protocol in slice_.ports],
             "endpoints": [{"ip": e.ip, "ready": e.ready, "pod": e.pod} for e in slice_.endpoints],
         }
-        out.append(_object("discovery.k8s.io/v1", "EndpointSlice", slice_.namespace, slice_.name, f"Service/{slice_.service}", simulated, content))
+        out.append(
+            _object(
+                "discovery.k8s.io/v1",
+                "EndpointSlice",
+                slice_.namespace,
+                slice_.name,
+                f"Service/{slice_.service}",
+                simulated,
+                content,
+            )
+        )
     return sorted(out, key=object_key)
 
 
 def pod_view(pod: Pod) -> Item:
-    simulated = [] if pod.known else (["name"] if pod.name_simulated else []) + (["node"] if pod.node else []) + (["ip"] if pod.ip else [])
+    simulated = (
+        []
+        if pod.known
+        else (["name"] if pod.name_simulated else []) + (["node"] if pod.node else []) + (["ip"] if pod.ip else [])
+    )
     # (a live cluster's pod, kept as it is, has nothing simulated)
     return {
         "namespace": pod.namespace,
@@ -81,7 +99,13 @@ def service_view(service: Service) -> Item:
         "clusterIP": service.cluster_ip,
         "externalName": service.external_name,
         "ports": [
-            {"name": p.name, "port": p.port, "targetPort": p.target_port, "protocol": p.protocol, "nodePort": p.node_port}
+            {
+                "name": p.name,
+                "port": p.port,
+                "targetPort": p.target_port,
+                "protocol": p.protocol,
+                "nodePort": p.node_port,
+            }
             for p in service.ports
         ],
         "selector": dict(service.selector) if service.selector else None,
@@ -97,8 +121,16 @@ def endpoints_view(endpoints: Endpoints) -> Item:
         "namespace": endpoints.namespace,
         "service": endpoints.service,
         "addresses": [
-            {"ip": a.ip, "port": a.port, "portName": a.port_name, "protocol": a.protocol, "ready": a.ready,
-             "pod": a.pod, "hostname": a.hostname, "node": a.node}
+            {
+                "ip": a.ip,
+                "port": a.port,
+                "portName": a.port_name,
+                "protocol": a.protocol,
+                "ready": a.ready,
+                "pod": a.pod,
+                "hostname": a.hostname,
+                "node": a.node,
+            }
             for a in endpoints.addresses
             if a.port is not None
         ],
@@ -120,7 +152,11 @@ class Simulated:
     @classmethod
     def of(cls, world: World) -> "Simulated":
         """Pod IPs, allocated cluster IPs, load-balancer addresses."""
-        found = {pod.ip for pod in world.pods.values() if pod.ip and not pod.known and pod.spec.get("hostNetwork") is not True}
+        found = {
+            pod.ip
+            for pod in world.pods.values()
+            if pod.ip and not pod.known and pod.spec.get("hostNetwork") is not True
+        }
         for service in world.services.values():
             if "clusterIP" in service.simulated and service.cluster_ip:
                 found.add(service.cluster_ip)
@@ -144,7 +180,8 @@ def dns_view(record: DnsRecord, simulated: Simulated) -> Item:
     else:
         name_simulated = simulated.first_label(record.name)
         value_simulated = (
-            record.value in simulated.addresses if record.type in ("A", "AAAA")
+            record.value in simulated.addresses
+            if record.type in ("A", "AAAA")
             else record.type == "SRV" and simulated.first_label(record.value.split()[-1])
         )
     return {

@@ -265,21 +265,37 @@ class _ServiceAdmission:
         ports, mine = [], set(self.kept_ports.get((namespace, name), ()))
         for index, port in enumerate(spec.get("ports") or []):
             node_port = port.get("nodePort") or pinned.node_ports.get((namespace, name, port["port"], port["protocol"]))
-            if not port.get("nodePort") and ("nodePort", namespace, name, port["port"], port["protocol"]) in pinned.chosen:
+            if (
+                not port.get("nodePort")
+                and ("nodePort", namespace, name, port["port"], port["protocol"]) in pinned.chosen
+            ):
                 chosen.add(f"ports[{index}].nodePort")
             if node_port is not None:
                 problem = self._claim_port(node_port, holder, mine)
                 if problem is not None:
                     self._release(cluster_ip, mine)
-                    self._refuse(resource, ("spec", "ports", index, "nodePort"), f"spec.ports[{index}].nodePort {node_port}: {problem}", NODE_PORT_CONFLICT)
+                    self._refuse(
+                        resource,
+                        ("spec", "ports", index, "nodePort"),
+                        f"spec.ports[{index}].nodePort {node_port}: {problem}",
+                        NODE_PORT_CONFLICT,
+                    )
                     return None
             ports.append(ServicePort(port.get("name"), port["port"], port["targetPort"], port["protocol"], node_port))
         service = Service(
-            namespace, name, kind, cluster_ip, tuple(ports), spec.get("selector") or None, resource,
+            namespace,
+            name,
+            kind,
+            cluster_ip,
+            tuple(ports),
+            spec.get("selector") or None,
+            resource,
             external_name=spec.get("externalName") if kind == "ExternalName" else None,
             publish_not_ready=spec["publishNotReadyAddresses"],
             load_balancer_ip=spec.get("loadBalancerIP") if isinstance(spec.get("loadBalancerIP"), str) else None,
-            load_balancer_class=spec.get("loadBalancerClass") if isinstance(spec.get("loadBalancerClass"), str) else None,
+            load_balancer_class=spec.get("loadBalancerClass")
+            if isinstance(spec.get("loadBalancerClass"), str)
+            else None,
             simulated=frozenset(chosen),
         )
         return service
@@ -301,7 +317,12 @@ class _ServiceAdmission:
             value = self.pools.cluster_ips.allocate(owner)
             if value is None:
                 assert service.source is not None
-                self._refuse(service.source, ("spec",), f"no free cluster IP left in {self.world.profile.service_cidr}", CLUSTER_IP_CONFLICT)
+                self._refuse(
+                    service.source,
+                    ("spec",),
+                    f"no free cluster IP left in {self.world.profile.service_cidr}",
+                    CLUSTER_IP_CONFLICT,
+                )
                 return False
             service.cluster_ip = allocators.address(value, self.version)
             self.pools.ip_holders[value] = f"Service {owner}"
@@ -335,7 +356,9 @@ def _admit_services(world: World, pools: Pools, entries: list[tuple[Resource, di
     ordered = sorted(entries, key=lambda entry: (entry[1]["metadata"]["namespace"], entry[1]["metadata"]["name"]))
     for _, data in ordered:
         admission.keep(data)
-    granted = [(service, data) for resource, data in ordered if (service := admission.admit(resource, data)) is not None]
+    granted = [
+        (service, data) for resource, data in ordered if (service := admission.admit(resource, data)) is not None
+    ]
     for service, data in granted:
         if admission.allocate(service, data):
             world.services[service.key] = service
@@ -355,11 +378,21 @@ def _admit_endpoints(world: World, entries: list[tuple[Resource, dict[str, Any]]
                     if not isinstance(entry, dict) or not isinstance(entry.get("ip"), str):
                         continue
                     for port in ports:
-                        addresses.append(EndpointAddress(
-                            entry["ip"], port.get("port"), port.get("name"), port.get("protocol", "TCP") if port else None,
-                            ready, None, entry.get("hostname"), entry.get("nodeName"),
-                        ))
-        world.endpoints[(namespace, name)] = Endpoints(namespace, name, tuple(addresses), managed=False, source=resource)
+                        addresses.append(
+                            EndpointAddress(
+                                entry["ip"],
+                                port.get("port"),
+                                port.get("name"),
+                                port.get("protocol", "TCP") if port else None,
+                                ready,
+                                None,
+                                entry.get("hostname"),
+                                entry.get("nodeName"),
+                            )
+                        )
+        world.endpoints[(namespace, name)] = Endpoints(
+            namespace, name, tuple(addresses), managed=False, source=resource
+        )
 
 
 def priority_classes(world: World) -> tuple[dict[str, int], int]:
@@ -390,10 +423,20 @@ def _admit_pods(world: World, entries: list[tuple[Resource, dict[str, Any]]]) ->
         metadata = data["metadata"]
         controller = _controller_of(metadata)
         pod = Pod(
-            metadata["namespace"], metadata["name"], metadata.get("labels") or {}, spec,
-            requirements(spec, classes, default), resource, ("spec",), created_round=0,
-            owner=controller, workload=controller, name_simulated=not resource.metadata.get("name"),
-            hostname=spec.get("hostname"), subdomain=spec.get("subdomain"), node_name=spec.get("nodeName"),
+            metadata["namespace"],
+            metadata["name"],
+            metadata.get("labels") or {},
+            spec,
+            requirements(spec, classes, default),
+            resource,
+            ("spec",),
+            created_round=0,
+            owner=controller,
+            workload=controller,
+            name_simulated=not resource.metadata.get("name"),
+            hostname=spec.get("hostname"),
+            subdomain=spec.get("subdomain"),
+            node_name=spec.get("nodeName"),
         )
         world.pods[pod.key] = pod
         world.pod_index.add(pod.namespace, pod.name, pod.labels)
@@ -418,5 +461,7 @@ def admit(resources: list[Resource], profile: ClusterProfile, kubernetes_version
     _admit_services(world, pools, by_kind["Service"])
     _admit_endpoints(world, by_kind["Endpoints"])
     _admit_pods(world, by_kind["Pod"])
-    world.touched_namespaces = {pod.namespace for pod in world.pods.values()} | {s.namespace for s in world.services.values()}
+    world.touched_namespaces = {pod.namespace for pod in world.pods.values()} | {
+        s.namespace for s in world.services.values()
+    }
     return world

@@ -108,10 +108,13 @@ class Pins:
             node_ports={key: port for key, port in self.node_ports.items() if key[:2] not in services},
             load_balancers={key: found for key, found in self.load_balancers.items() if key not in services},
             pods={
-                key: pod for key, pod in self.pods.items()
+                key: pod
+                for key, pod in self.pods.items()
                 if not {(key[0], pod.owner), (key[0], pod.workload), (key[0], f"Pod/{key[1]}")} & refs
             },
-            replica_sets={key: found for key, found in self.replica_sets.items() if (key[0], f"Deployment/{key[1]}") not in refs},
+            replica_sets={
+                key: found for key, found in self.replica_sets.items() if (key[0], f"Deployment/{key[1]}") not in refs
+            },
             revisions={key: found for key, found in self.revisions.items() if key not in refs},
             chosen=self.chosen,
         )
@@ -153,12 +156,16 @@ def _of_world(world: World) -> Pins:
                 pins.chosen.add(("loadBalancer", *service.key))
     for pod in world.pods.values():
         if pod.deleted_by is None and pod.phase in ("Pending", "Running"):
-            pins.pods[pod.key] = PinnedPod(pod.owner, pod.workload, pod.node, pod.ip, pod.labels, pod.spec, not pod.known)
+            pins.pods[pod.key] = PinnedPod(
+                pod.owner, pod.workload, pod.node, pod.ip, pod.labels, pod.spec, not pod.known
+            )
     history: dict[NamespacedName, list[PinnedReplicaSet]] = {}
     for replicaset in world.objects_of("ReplicaSet"):
         if replicaset.owner and replicaset.owner.startswith("Deployment/"):
             key = (replicaset.namespace or "", replicaset.owner.split("/", 1)[1])
-            history.setdefault(key, []).append(PinnedReplicaSet(replicaset.data, "metadata.name" in replicaset.simulated))
+            history.setdefault(key, []).append(
+                PinnedReplicaSet(replicaset.data, "metadata.name" in replicaset.simulated)
+            )
     pins.replica_sets = {key: tuple(found) for key, found in history.items()}
     revisions: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for revision in world.objects_of("ControllerRevision"):

@@ -108,9 +108,17 @@ def sync(world: World) -> Iterator[Write]:
                         else:
                             taken.take(name)  # replaced: the new pod gets a name of its own
                             name = ""
-                name = taken.take(name or generate_name(f"{daemonset.name}-", taken, "DaemonSet", daemonset.name, node.name))
-                yield Put(new_pod(world, daemonset, name, pod_labels, pod_template, pin_to_node=node.name, extra_tolerations=extra))
+                name = taken.take(
+                    name or generate_name(f"{daemonset.name}-", taken, "DaemonSet", daemonset.name, node.name)
+                )
+                yield Put(
+                    new_pod(
+                        world, daemonset, name, pod_labels, pod_template, pin_to_node=node.name, extra_tolerations=extra
+                    )
+                )
         count = len(world.profile.nodes)
-        note = f"runs on {count - len(skipped)} of {count} nodes" + (f"; not on {', '.join(skipped)}" if skipped else "")
+        note = f"runs on {count - len(skipped)} of {count} nodes" + (
+            f"; not on {', '.join(skipped)}" if skipped else ""
+        )
         if daemonset.note != note:
             yield Patch(daemonset, {"note": note})

@@ -86,12 +86,22 @@ def _kept(deployment: ApiObject, pinned: PinnedReplicaSet, replicas: int | None 
     """A ReplicaSet of the base, as the Deployment leaves it (``replicas`` None: as it was)."""
     data = dict(pinned.data)
     metadata = dict(data["metadata"])
-    metadata["annotations"] = dict(metadata.get("annotations") or {}) | {DESIRED_ANNOTATION: str(deployment.spec["replicas"])}
+    metadata["annotations"] = dict(metadata.get("annotations") or {}) | {
+        DESIRED_ANNOTATION: str(deployment.spec["replicas"])
+    }
     data["metadata"] = metadata
     if replicas is not None:
         data["spec"] = dict(data["spec"], replicas=replicas)
-    return ApiObject("ReplicaSet", data.get("apiVersion", "apps/v1"), deployment.namespace, pinned.name, data, deployment.source,
-                     owner=deployment.ref, simulated=frozenset({"metadata.name"}) if pinned.simulated_name else frozenset())
+    return ApiObject(
+        "ReplicaSet",
+        data.get("apiVersion", "apps/v1"),
+        deployment.namespace,
+        pinned.name,
+        data,
+        deployment.source,
+        owner=deployment.ref,
+        simulated=frozenset({"metadata.name"}) if pinned.simulated_name else frozenset(),
+    )
 
 
 def replicasets(world: World, deployment: ApiObject) -> list[ApiObject]:
@@ -107,7 +117,9 @@ def replicasets(world: World, deployment: ApiObject) -> list[ApiObject]:
         newest = replicaset_for(deployment, template_hash_of(world, deployment), revision=revision)
     else:
         hash_value = current.data["metadata"]["labels"].get(HASH_LABEL) or template_hash_of(world, deployment)
-        newest = replicaset_for(deployment, hash_value, name=current.name, revision=revision, simulated_name=current.simulated_name)
+        newest = replicaset_for(
+            deployment, hash_value, name=current.name, revision=revision, simulated_name=current.simulated_name
+        )
     history = deployment.spec.get("revisionHistoryLimit")
     kept = old if history is None else old[:history]
     return [newest] + [_kept(deployment, replicaset, replicas=0) for replicaset in kept]
@@ -116,7 +128,10 @@ def replicasets(world: World, deployment: ApiObject) -> list[ApiObject]:
 def sync(world: World) -> Iterator[Write]:
     for deployment in world.objects_of("Deployment"):
         if deployment.spec.get("paused") is True and deployment.note is None:
-            yield Patch(deployment, {"note": "paused: its ReplicaSets stay as they are, and it creates none until it is resumed"})
+            yield Patch(
+                deployment,
+                {"note": "paused: its ReplicaSets stay as they are, and it creates none until it is resumed"},
+            )
         key = ("replicasets", deployment.key)
         if key not in world.memo:
             world.memo[key] = replicasets(world, deployment)

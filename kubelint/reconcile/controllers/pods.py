@@ -133,8 +133,16 @@ def _revision_number(data: Mapping[str, Any]) -> int:
 
 
 def _revision_object(controller: ApiObject, data: dict[str, Any]) -> ApiObject:
-    return ApiObject("ControllerRevision", "apps/v1", controller.namespace, data["metadata"]["name"], data, controller.source,
-                     owner=controller.ref, simulated=frozenset({"metadata.name"}))
+    return ApiObject(
+        "ControllerRevision",
+        "apps/v1",
+        controller.namespace,
+        data["metadata"]["name"],
+        data,
+        controller.source,
+        owner=controller.ref,
+        simulated=frozenset({"metadata.name"}),
+    )
 
 
 def controller_revision(world: World, controller: ApiObject) -> ApiObject:
@@ -150,9 +158,13 @@ def controller_revision(world: World, controller: ApiObject) -> ApiObject:
         pinned = world.pins.revisions.get((controller.namespace or "", controller.ref), ())
         older = max((_revision_number(r) for r in pinned if r["metadata"]["name"] != name), default=0)
         own = max((_revision_number(r) for r in pinned if r["metadata"]["name"] == name), default=0)
-        data = {"apiVersion": "apps/v1", "kind": "ControllerRevision", "revision": max(older + 1, own),
-                "metadata": {"name": name, "namespace": controller.namespace},
-                "data": {"spec": {"template": controller.spec["template"]}}}
+        data = {
+            "apiVersion": "apps/v1",
+            "kind": "ControllerRevision",
+            "revision": max(older + 1, own),
+            "metadata": {"name": name, "namespace": controller.namespace},
+            "data": {"spec": {"template": controller.spec["template"]}},
+        }
         found = world.memo[key] = _revision_object(controller, data)
     return found
 

@@ -39,8 +39,10 @@ def survivors(world: World, replicaset: ApiObject, wanted: int) -> list[str]:
         return names
     pins = world.pins.pods
     on_node = Counter(pins[(namespace, name)].node for name in names)
-    doomed_first = sorted(names, key=lambda n: (pins[(namespace, n)].node is not None, -on_node[pins[(namespace, n)].node], n))
-    return sorted(doomed_first[len(names) - wanted:])
+    doomed_first = sorted(
+        names, key=lambda n: (pins[(namespace, n)].node is not None, -on_node[pins[(namespace, n)].node], n)
+    )
+    return sorted(doomed_first[len(names) - wanted :])
 
 
 def sync(world: World) -> Iterator[Write]:
@@ -66,5 +68,11 @@ def sync(world: World) -> Iterator[Write]:
         template = spec["template"]
         kept = [name for name in survivors(world, replicaset, wanted) if name not in taken]
         for number in range(have, wanted):
-            name = kept.pop(0) if kept else generate_name(f"{replicaset.name}-", taken, "ReplicaSet", replicaset.name, str(number))
-            yield Put(new_pod(world, replicaset, taken.take(name), template["metadata"].get("labels") or {}, template["spec"]))
+            name = (
+                kept.pop(0)
+                if kept
+                else generate_name(f"{replicaset.name}-", taken, "ReplicaSet", replicaset.name, str(number))
+            )
+            yield Put(
+                new_pod(world, replicaset, taken.take(name), template["metadata"].get("labels") or {}, template["spec"])
+            )

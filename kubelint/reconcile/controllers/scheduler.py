@@ -253,7 +253,13 @@ def _admit_named(nodes: dict[str, NodeState], pod: Pod) -> Patch:
     lacking = _fit_reasons(state, pod.requirements)
     if lacking:
         resource = lacking[0].removeprefix("Insufficient ").replace("Too many pods", "pods")
-        return Patch(pod, {"phase": "Failed", "reason": f"OutOf{resource}: node {state.node.name} has no room; its kubelet rejects the pod"})
+        return Patch(
+            pod,
+            {
+                "phase": "Failed",
+                "reason": f"OutOf{resource}: node {state.node.name} has no room; its kubelet rejects the pod",
+            },
+        )
     state.add(pod.requirements)
     return Patch(pod, {"node": state.node.name})
 
@@ -316,6 +322,8 @@ def problems(world: World) -> None:
         kind, _, name = workload.partition("/")
         count = f"{len(pods)} of {total} pods" if total > 1 else "its pod"
         world.report(
-            UNSCHEDULABLE, first.source, _path_for(first, first.reason or ""),
+            UNSCHEDULABLE,
+            first.source,
+            _path_for(first, first.reason or ""),
             f"{kind} {name}: {count} cannot run and stay{'s' if total == 1 else ''} {first.phase}: {first.reason}",
         )

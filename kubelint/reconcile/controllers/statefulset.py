@@ -45,7 +45,9 @@ def _claims(statefulset: ApiObject, ordinal: int) -> Iterator[ApiObject]:
         yield ApiObject("PersistentVolumeClaim", "v1", statefulset.namespace, name, data, statefulset.source, owner=statefulset.ref)
 
 
-def _pod_template(world: World, statefulset: ApiObject, ordinal: int, name: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+def _pod_template(
+    world: World, statefulset: ApiObject, ordinal: int, name: str
+) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """(labels, spec) of an older revision this pod keeps, or None for the StatefulSet's template."""
     spec = statefulset.spec
     namespace = statefulset.namespace or "default"
@@ -104,8 +106,18 @@ def sync(world: World) -> Iterator[Write]:
             older = _pod_template(world, statefulset, ordinal, name)
             if older is not None and older[0].get("controller-revision-hash") != revision.name:
                 labels, pod_spec = older
-            yield Put(new_pod(world, statefulset, name, labels, pod_spec, name_simulated=False,
-                              hostname=name, subdomain=spec.get("serviceName") or None))
+            yield Put(
+                new_pod(
+                    world,
+                    statefulset,
+                    name,
+                    labels,
+                    pod_spec,
+                    name_simulated=False,
+                    hostname=name,
+                    subdomain=spec.get("serviceName") or None,
+                )
+            )
             if ordered:
                 break
         if waiting is not None and world.pods[(namespace, waiting)].reason is not None:
@@ -128,7 +140,9 @@ def problems(world: World) -> None:
         else:
             continue
         world.report(
-            NO_HEADLESS_SERVICE, statefulset.source, ("spec", "serviceName"),
+            NO_HEADLESS_SERVICE,
+            statefulset.source,
+            ("spec", "serviceName"),
             f"StatefulSet {statefulset.name}: serviceName {service_name!r} governs its pods' DNS names, but {problem}; "
             f"its pods get no {statefulset.name}-0.{service_name}.{statefulset.namespace}.svc.{world.profile.cluster_domain} records",
         )
