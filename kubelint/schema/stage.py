@@ -30,7 +30,7 @@ from kubelint.schema import deprecations
 from kubelint.schema.bundle import bundled_versions, load_bundle, normalize_version
 from kubelint.schema.cel import CelUnavailable
 from kubelint.schema.crds import CRD_KIND, CustomKinds, CustomVersion, duplicate_keys, is_crd, server_side_copy
-from kubelint.schema.messages import Issue, translate
+from kubelint.schema.messages import translate
 from kubelint.schema.schemadir import SchemaDirectories
 from kubelint.schema.validators import Compiled, SchemaError, builtin_validator
 from kubelint.suggest import did_you_mean
@@ -82,18 +82,26 @@ class SchemaStage:
         """CRD problems already reported (each once, however many resources meet it)."""
 
     def run(self, resources: list[Resource]) -> list[Finding]:
+        """Register every CRD of the run first (a CRD may come after its resources), then check each object."""
         findings: list[Finding] = list(self.directories.findings)
         for crd in [r for r in resources if is_crd(r)] + self.directories.crds:
-            for problem in self.custom.add(crd):
-                findings.extend(self._finding(crd, CRD_SCHEMA, problem.message, problem.path, key=problem.key))
+            findings.extend(self._contained(crd, self._register(crd)))
         for resource in resources:
-            if _skipped(resource, self.settings.skip_kinds):
-                continue
-            try:
-                findings.extend(self._check(resource))
-            except Exception as error:  # noqa: BLE001 - contained, reported
-                findings.append(internal_error(SCHEMA, resource, error))
+            if not _skipped(resource, self.settings.skip_kinds):
+                findings.extend(self._contained(resource, self._check(resource)))
         return findings
+
+    @staticmethod
+    def _contained(resource: Resource, found: Iterator[Finding]) -> list[Finding]:
+        """The findings, or the internal-error finding of a check that raised (the run goes on)."""
+        try:
+            return list(found)
+        except Exception as error:  # noqa: BLE001 - contained, reported
+            return [internal_error(SCHEMA, resource, error)]
+
+    def _register(self, crd: Resource) -> Iterator[Finding]:
+        for problem in self.custom.add(crd):
+            yield from self._finding(crd, CRD_SCHEMA, problem.message, problem.path, key=problem.key)
 
     def _finding(self, resource: Resource, rule: str, message: str, path: FieldPath = (), *, key: bool = False,
                  severity: Severity | None = None) -> list[Finding]:
@@ -106,11 +114,8 @@ class SchemaStage:
     def _issues(self, resource: Resource, compiled: Compiled, data: object) -> Iterator[Finding]:
         for error in compiled.errors(data):
             for issue in translate(resource, compiled.schema, error):
-                yield from self._issue(resource, issue)
-
-    def _issue(self, resource: Resource, issue: Issue) -> list[Finding]:
-        problem = issue.problem
-        return self._finding(resource, issue.rule, problem.message, problem.path, key=problem.key)
+                problem = issue.problem
+                yield from self._finding(resource, issue.rule, problem.message, problem.path, key=problem.key)
 
     def _check(self, resource: Resource) -> Iterator[Finding]:
         api_version, kind = resource.api_version or "", resource.kind or ""
