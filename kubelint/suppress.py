@@ -148,6 +148,8 @@ class _Suppressions:
     active_ids: frozenset[str]
     active_categories: frozenset[str]
     all_judged: bool
+    default_namespace: str
+    """Where objects without metadata.namespace land (``--default-namespace``), for namespace patterns."""
     unused: ActiveRule | None
     by_line: dict[tuple[str, int], list[_Claim]] = field(default_factory=dict)
     by_file: dict[str, list[_Claim]] = field(default_factory=dict)
@@ -293,7 +295,7 @@ class _Suppressions:
             resource = self._resource(finding)
             if resource is None:
                 return False
-            if entry.object_patterns and not _object_matches(entry, resource):
+            if entry.object_patterns and not _object_matches(entry, resource, self.default_namespace):
                 return False
             if entry.containers:
                 name = _container_at(resource, finding.path)
@@ -345,10 +347,11 @@ class _Suppressions:
         return self.problems
 
 
-def _object_matches(entry: ConfigSuppression, resource: Resource) -> bool:
+def _object_matches(entry: ConfigSuppression, resource: Resource, default_namespace: str) -> bool:
     from kubelint.kube import namespace_of
 
-    checks = ((entry.kind, resource.kind), (entry.namespace, namespace_of(resource)), (entry.name, resource.name))
+    namespace = namespace_of(resource, default_namespace)
+    checks = ((entry.kind, resource.kind), (entry.namespace, namespace), (entry.name, resource.name))
     return all(pattern is None or fnmatchcase(value or "", pattern) for pattern, value in checks)
 
 
@@ -426,6 +429,7 @@ def apply_suppressions(
         active_ids=frozenset(a.rule.id for a in active),
         active_categories=frozenset(a.rule.category for a in active),
         all_judged=options.categories is None,
+        default_namespace=options.default_namespace,
         unused=unused,
         resources=resources,
     )

@@ -225,6 +225,14 @@ def test_configuration_entries_match_objects_containers_and_paths(
     assert {f.line for f in findings if f.suppressed == "vendor chart"} == suppressed_lines
 
 
+def test_an_object_without_a_namespace_is_in_the_default_namespace(tmp_path: Path) -> None:
+    manifest = DEPLOYMENT.replace("  namespace: shop\n", "")
+    config = "suppressions:\n  - rules: [replicas]\n    namespace: team-*\n    reason: the team's HPA scales it\n"
+    assert [f.suppressed for f in check(tmp_path, manifest, config) if f.rule == "replicas"] == [None]
+    findings = check(tmp_path, manifest, config, default_namespace="team-a")
+    assert [f.suppressed for f in findings if f.rule == "replicas"] == ["the team's HPA scales it"]
+
+
 def test_ignore_paths(tmp_path: Path) -> None:
     findings = check(tmp_path, DEPLOYMENT, "ignore-paths:\n  api: [deploy/**]\n  yaml: [nowhere/**]\n")
     assert len(findings) == 3, "an ignore-paths entry that matches nothing is a setting, not a stale suppression"
