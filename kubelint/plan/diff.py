@@ -163,11 +163,19 @@ def _entries(
         if source is not None and source in replaced:
             out.append(Entry("replace", item, old, _forcing(changes, (forced or {}).get(source, ())), replaced[source]))
         elif changes:
-            out.append(Entry("update", item, old, tuple(changes)))
+            out.append(Entry("update", item, old, tuple(changes), _why(changes)))
         else:
             out.append(Entry("none", item, old))
     out.extend(Entry("delete", item) for key, item in base.items() if key not in seen)
     return out
+
+
+TEMPLATE = ("spec", "template")
+
+
+def _why(changes: list[FieldChange]) -> str | None:
+    """The reason of an update that a reader must know: a new pod template means new pods (a rollout)."""
+    return "pod template changed" if any(change.path[:2] == TEMPLATE for change in changes) else None
 
 
 def _deleted_pods(world: World) -> dict[Hashable, str]:

@@ -109,6 +109,7 @@ def _item(entry: Entry, drop: tuple[str, ...] = ()) -> dict[str, Any]:
 
 def _change(entry: Entry, layout: Layout) -> dict[str, Any]:
     item = {"actions": ACTIONS[entry.change]} | _item(entry, drop=("content",))
+    item.pop("changeReason", None)  # the contract's "reason" says it for the objects
     item["reason"] = entry.reason
     record = layout.world_of(entry).get(entry.item["kind"], entry.item["namespace"], entry.item["name"])
     if record is not None and record.note:
