@@ -200,6 +200,10 @@ def translate(resource: Resource, document: dict[str, Any], error: Any) -> Itera
     elif kind == "Constant":
         expected_value = json.dumps(error.kind.expected_value, ensure_ascii=False)
         yield Issue(SCHEMA_RULE, Problem(path, f"{_prefix(path)}must be {expected_value}, got {describe(value)}{shown(value)}"))
+    elif kind == "Format":
+        in_secret = resource.kind == "Secret" and path[:1] == ("data",)
+        hint = "; Secret data is base64-encoded: write plain text under stringData instead" if in_secret else ""
+        yield Issue(SCHEMA_RULE, Problem(path, _prefix(path) + _format_message(error.kind.format, value) + hint))
     elif kind in ("OneOfNotValid", "AnyOf", "OneOfMultipleValid"):
         yield from _alternatives(resource, document, error, kind, node, path)
     else:
@@ -222,6 +226,18 @@ def _other_message(kind: str, error: Any, value: Any) -> str:
     if kind == "Not":
         return "this value is one the schema forbids"
     return f'breaks the schema\'s "{error.schema_path[-1]}" rule'
+
+
+def _format_message(fmt: str, value: Any) -> str:
+    if fmt == "byte":
+        return f"{_short(value)} is not base64, and the API server decodes this field"
+    if fmt == "date-time":
+        return f"{_short(value)} is not an RFC 3339 date and time such as 2024-05-01T12:00:00Z"
+    return f"{_short(value)} is not a valid {fmt}"
+
+
+def _short(value: Any) -> str:
+    return shown(value).strip() or json.dumps(value)
 
 
 def _alternatives(resource: Resource, document: dict[str, Any], error: Any, kind: str, node: Any, path: FieldPath) -> Iterator[Issue]:

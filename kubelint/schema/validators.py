@@ -10,6 +10,8 @@ and walks the errors only of the few objects that are invalid.
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any, Callable
 
 import jsonschema_rs
@@ -28,16 +30,38 @@ def _no_retrieval(uri: str) -> Any:
     raise SchemaError(f"refers to {uri}, which kubelint does not fetch (it validates offline)")
 
 
+def is_base64(text: str) -> bool:
+    """Whether ``text`` decodes as Go's base64.StdEncoding decodes a ``format: byte`` field
+    (padding required; line breaks ignored)."""
+    try:
+        base64.b64decode(text.replace("\n", "").replace("\r", ""), validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return True
+
+
+BUILTIN_FORMATS = {"byte": is_base64}
+"""The formats checked in built-in kinds, where the API server decodes them (Secret data, CA
+bundles). date-time is jsonschema-rs's own RFC 3339 check. Custom resources get no format checks:
+the server's formats (Go durations, for one) are not JSON Schema's."""
+
+
 class Compiled:
     """A standalone schema and its validator."""
 
     __slots__ = ("schema", "validator")
 
-    def __init__(self, schema: dict[str, Any], retriever: Retriever = _no_retrieval, base_uri: str | None = None) -> None:
+    def __init__(
+        self,
+        schema: dict[str, Any],
+        retriever: Retriever = _no_retrieval,
+        base_uri: str | None = None,
+        formats: dict[str, Callable[[str], bool]] | None = None,
+    ) -> None:
         self.schema = schema
         try:
             self.validator = jsonschema_rs.validator_for(
-                schema, validate_formats=False, retriever=retriever, base_uri=base_uri
+                schema, validate_formats=formats is not None, formats=formats, retriever=retriever, base_uri=base_uri
             )
         except (ValueError, jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError) as error:
             raise SchemaError(str(error).splitlines()[0]) from None
@@ -76,5 +100,5 @@ def builtin_validator(bundle: Bundle, api_version: str, kind: str, strict: bool)
         if name is None:
             return None
         definitions = definitions_for(bundle, name, strict)
-        compiled = _BUILTIN[key] = Compiled(standalone(definitions[name], definitions))
+        compiled = _BUILTIN[key] = Compiled(standalone(definitions[name], definitions), formats=BUILTIN_FORMATS)
     return compiled
