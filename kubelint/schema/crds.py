@@ -250,21 +250,24 @@ class CustomKinds:
     def __init__(self) -> None:
         self._kinds: dict[tuple[str, str], dict[str, CustomVersion]] = {}
 
-    def add(self, resource: Resource) -> Iterator[Problem]:
+    def add(self, resource: Resource) -> list[Problem]:
         """Register a CRD (the first definition of a group and kind wins, as in a cluster);
-        yields what the API server would refuse about its schemas."""
+        returns what the API server would refuse about its schemas."""
         spec = resource.data.get("spec")
         group = spec.get("group") if isinstance(spec, dict) else None
         kind = get_path(spec, ("names", "kind")) if isinstance(spec, dict) else None
         if not isinstance(group, str) or not isinstance(kind, str) or (group, kind) in self._kinds:
-            return
+            return []
         beta = resource.api_version == f"{CRD_GROUP}/v1beta1"
         preserve = beta and spec.get("preserveUnknownFields", True) is not False
         versions = self._kinds[(group, kind)] = {}
+        problems = []
         for name, served, openapi, path in _versions(resource):
             versions[name] = CustomVersion(resource, group, kind, name, served, openapi, path, preserve)
             if openapi is None and not beta:
-                yield Problem(path[:3], f"{format_path(path)} is missing: {CRD_GROUP}/v1 needs a structural schema for every version", key=True)
+                message = f"{format_path(path)} is missing: {CRD_GROUP}/v1 needs a structural schema for every version"
+                problems.append(Problem(path[:3], message, key=True))
+        return problems
 
     def versions(self, group: str, kind: str) -> dict[str, CustomVersion] | None:
         """Every version the CRD of ``group`` and ``kind`` declares, or None without a CRD."""
