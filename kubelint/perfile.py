@@ -1,7 +1,9 @@
 """The per-file part of a run: the stages whose findings depend on one file alone.
 
-Loading, the object-shape check and the per-resource rules of a file need
-nothing from the other files, so that part of a run can go three ways, with
+Loading, the object-shape check, the per-resource rules and the schema
+validation of objects whose schema needs no CRD of the run (built-in kinds,
+``--schema-dir`` files) need nothing from the other files, so that part of a
+run can go three ways, with
 the same result byte for byte: computed here (``--jobs 1``, small inputs),
 in worker processes (:mod:`kubelint.parallel`), or read back from the result
 cache (:mod:`kubelint.cache`) when the file, kubelint and the configuration
@@ -12,6 +14,7 @@ resources that come back with each file.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from typing import TYPE_CHECKING, BinaryIO, Sequence
@@ -21,8 +24,10 @@ from kubelint.loader.text import DecodeProblem, decode
 from kubelint.model import Finding, Resource
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
+    from kubelint.cache import ResultCache
     from kubelint.engine import ActiveRule
     from kubelint.pipeline import Options
+    from kubelint.schema.stage import SchemaStage
 
 SHAPE_RULE = "object-shape"
 """Runs on every object; the other rules only on the objects it accepts."""
@@ -35,7 +40,13 @@ class FileChecker:
     the rules' caches, for every file it is given).
     """
 
-    def __init__(self, active: Sequence[ActiveRule], kubernetes_version: str, default_namespace: str) -> None:
+    def __init__(
+        self,
+        active: Sequence[ActiveRule],
+        kubernetes_version: str,
+        default_namespace: str,
+        schema: SchemaStage | None = None,
+    ) -> None:
         from kubelint.engine import Engine
 
         self.active = list(active)
@@ -43,14 +54,21 @@ class FileChecker:
         self.default_namespace = default_namespace
         self.shape = Engine([a for a in active if a.rule.id == SHAPE_RULE], kubernetes_version, default_namespace)
         self.rules = Engine([a for a in active if a.rule.id != SHAPE_RULE], kubernetes_version, default_namespace)
+        self.schema = schema
+        """The run's schema stage (None: no schema rule runs); it validates here what it can per file."""
 
     def check(self, data: bytes, file: str) -> FileResult:
-        """``file``'s resources and the findings of loading, shape and per-resource rules."""
+        """``file``'s resources and the findings of loading, shape, per-resource rules and schemas."""
         from kubelint.checks.shape import is_well_formed
 
         result = load_bytes(data, file)
         result.findings.extend(self.shape.run_per_resource(result.resources))
-        result.findings.extend(self.rules.run_per_resource([r for r in result.resources if is_well_formed(r)]))
+        well_formed = [r for r in result.resources if is_well_formed(r)]
+        result.findings.extend(self.rules.run_per_resource(well_formed))
+        if self.schema is not None:
+            from kubelint.schema.stage import without_shape_positions
+
+            result.findings.extend(without_shape_positions(self.schema.run_file(well_formed), result.findings))
         return result
 
     def cross_object(self, resources: Sequence[Resource]) -> list[Finding]:
@@ -60,10 +78,13 @@ class FileChecker:
         return self.rules.run_cross_object([r for r in resources if is_well_formed(r)])
 
     def fingerprint(self) -> str:
-        """What the per-file results depend on besides the file and kubelint itself:
-        the Kubernetes version, the default namespace and each rule as configured."""
+        """What the per-file results depend on besides the file and kubelint itself: the
+        Kubernetes version, the default namespace, each rule as configured, the schema settings."""
         rules = [[a.rule.id, int(a.severity), a.options, a.rule.check] for a in self.active]
-        text = json.dumps([self.kubernetes_version, self.default_namespace, rules], sort_keys=True, default=repr)
+        schema = None
+        if self.schema is not None:  # a frozenset's order changes from process to process: sort it
+            schema = dataclasses.asdict(self.schema.settings) | {"skip_kinds": sorted(self.schema.settings.skip_kinds)}
+        text = json.dumps([self.kubernetes_version, self.default_namespace, rules, schema], sort_keys=True, default=repr)
         return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -113,7 +134,7 @@ def check_files(paths: list[str], options: Options, checker: FileChecker, stdin:
     return loaded
 
 
-def _open_cache(options: Options, checker: FileChecker):  # type: ignore[no-untyped-def]
+def _open_cache(options: Options, checker: FileChecker) -> ResultCache | None:
     """The result cache of this configuration, or None with ``--no-cache``."""
     if options.cache_dir is None:
         return None

@@ -159,19 +159,20 @@ def run_check(paths: list[str], options: Options | None = None, stdin: BinaryIO 
     """Load ``paths`` and run every stage; findings come back sorted."""
     from kubelint.perfile import FileChecker, check_files
     from kubelint.schema import resolve_version
-    from kubelint.schema.stage import schema_findings
-    from kubelint.suppress import apply_suppressions
+    from kubelint.schema.stage import schema_findings, schema_stage
 
     options = options or Options()
     version = resolve_version(options.kubernetes_version)
     with paused_gc():
         active = active_rules(options)
-        checker = FileChecker(active, version, options.default_namespace)
-        # Per file (here, in worker processes or from the cache): loading, shape, per-resource rules.
+        schema = schema_stage(active, options, version)
+        checker = FileChecker(active, version, options.default_namespace, schema)
+        # Per file (here, in worker processes or from the cache): loading, shape, per-resource rules,
+        # the schemas that need no CRD of the run.
         loaded = check_files(paths, options, checker, stdin)
         findings: list[Finding] = list(loaded.findings)
         findings.extend(checker.cross_object(loaded.resources))
-        findings.extend(schema_findings(loaded.resources, findings, active, options, version))
+        findings = schema_findings(loaded.resources, findings, active, options, version, schema)
         findings = settle(findings, loaded, active, options, paths)
     findings.sort(key=Finding.sort_key)
     report = Report(kubernetes_version=version, findings=findings, resources=loaded.resources)

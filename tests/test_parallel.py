@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
 import kubelint.parallel as parallel
-from kubelint.perfile import FileChecker
+from kubelint.perfile import FileChecker, check_files
 from kubelint.pipeline import Options, active_rules, run_check
 from kubelint.plan import render as render_plan
 from kubelint.plan import run_plan
 from kubelint.reconcile import default_profile
 from kubelint.report import render
+from kubelint.schema import resolve_version
+from kubelint.schema.stage import schema_findings, schema_stage
 
 ROOT = Path(__file__).resolve().parent.parent
 # Every kind of input: good and broken files, JSON, Lists, anchors and aliases, Helm output, encodings.
@@ -87,3 +91,47 @@ def test_results_come_back_for_every_task_in_any_order(pool_for_any_input: None)
     for index in here:
         assert [f.to_json() for f in pooled[index].findings] == [f.to_json() for f in here[index].findings]
         assert [r.data for r in pooled[index].resources] == [r.data for r in here[index].resources]
+
+
+REDEFINING_CRD = """apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: ingresses.networking.k8s.io
+  annotations: {api-approved.kubernetes.io: "https://example.com/approval"}
+spec:
+  group: networking.k8s.io
+  scope: Namespaced
+  names: {plural: ingresses, singular: ingress, kind: Ingress}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec: {type: object, required: [owner], properties: {owner: {type: string}}}
+"""
+
+
+def test_schemas_checked_file_by_file_are_those_of_one_pass_over_the_run(tmp_path: Path) -> None:
+    """Built-in kinds are validated per file, custom resources once every CRD is known, and a
+    CRD that redefines a built-in kind (in another file) still wins."""
+    shutil.copytree(ROOT / "fixtures", tmp_path / "fixtures")
+    (tmp_path / "crd.yaml").write_text(REDEFINING_CRD)
+    (tmp_path / "zz-ingress.yaml").write_text(
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web}\nspec: {owner: 3, rules: []}\n"
+    )
+    options = Options()
+    version = resolve_version(None)
+    active = active_rules(options)
+
+    def findings(per_file: bool) -> list[str]:
+        stage = schema_stage(active, options, version) if per_file else None
+        loaded = check_files([str(tmp_path)], options, FileChecker(active, version, "default", stage))
+        found = schema_findings(loaded.resources, loaded.findings, active, options, version, stage)
+        return sorted(json.dumps(f.to_json(), sort_keys=True) for f in found)
+
+    split = findings(per_file=True)
+    assert split == findings(per_file=False)
+    assert any('"rule": "schema"' in f and "zz-ingress.yaml" in f and "spec.owner" in f for f in split)

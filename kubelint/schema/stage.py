@@ -81,11 +81,42 @@ class SchemaStage:
         self.reported: set[int] = set()
         """CRD problems already reported (each once, however many resources meet it)."""
 
-    def run(self, resources: list[Resource]) -> list[Finding]:
-        """Register every CRD of the run first (a CRD may come after its resources), then check each object."""
+    def run(self, resources: list[Resource], *, files_checked: bool = False) -> list[Finding]:
+        """Register every CRD of the run first (a CRD may come after its resources), then check each object.
+
+        With ``files_checked``, :meth:`run_file` has checked each file already: only the
+        objects that need the run's CRDs are left, and those whose kind a CRD redefines.
+        """
         findings: list[Finding] = list(self.directories.findings)
         for crd in [r for r in resources if is_crd(r)] + self.directories.crds:
             findings.extend(self._contained(crd, self._register(crd)))
+        if files_checked:
+            resources = [r for r in resources if not self.knows(r)] + self.redefined(resources)
+        return findings + self._check_each(resources)
+
+    def run_file(self, resources: list[Resource]) -> list[Finding]:
+        """The objects of one file whose schema this stage :meth:`knows`: validated file by
+        file (:mod:`kubelint.perfile`), in worker processes or read back from the cache."""
+        return self._check_each([r for r in resources if self.knows(r)])
+
+    def knows(self, resource: Resource) -> bool:
+        """Whether the object's schema comes from a ``--schema-dir`` file or the bundle,
+        whatever the CRDs of the run (unless one redefines its kind: :meth:`redefined`)."""
+        api_version, kind = resource.api_version or "", resource.kind or ""
+        builtin_group = api_version.rpartition("/")[0] in self.builtin_groups
+        found = self.directories.find(api_version, kind, builtin_group)
+        return found is not None or self.bundle.definition_of(api_version, kind) is not None
+
+    def redefined(self, resources: list[Resource]) -> list[Resource]:
+        """Objects :meth:`run_file` checked whose kind a CRD of the run turns out to define:
+        the CRD's schema wins. Known once :meth:`run` has registered the CRDs."""
+        return [
+            r for r in resources
+            if self.knows(r) and self.custom.versions((r.api_version or "").rpartition("/")[0], r.kind or "") is not None
+        ]
+
+    def _check_each(self, resources: list[Resource]) -> list[Finding]:
+        findings: list[Finding] = []
         for resource in resources:
             if not _skipped(resource, self.settings.skip_kinds):
                 findings.extend(self._contained(resource, self._check(resource)))
@@ -251,16 +282,11 @@ class SchemaStage:
             yield from self._finding(resource, CEL_VALIDATION, prefix + failure.message, failure.path)
 
 
-def schema_findings(resources: Sequence[Resource], findings: Sequence[Finding], active: Sequence[ActiveRule],
-                    options: Options, version: str) -> list[Finding]:
-    """The schema stage of a run, over every well-formed object (a CRD in one file gives
-    the schema of resources in another). A position object-shape already reported (a
-    ``name:`` that lost its indentation) is not reported again."""
-    from kubelint.checks.shape import is_well_formed
-
+def schema_stage(active: Sequence[ActiveRule], options: Options, version: str) -> SchemaStage | None:
+    """The schema stage of a run, or None when none of its rules runs."""
     severities = {a.rule.id: a.severity for a in active if a.rule.id in RULES}
     if not severities:
-        return []
+        return None
     settings = SchemaSettings(
         kubernetes_version=version,
         target_version=normalize_version(options.target_version) if options.target_version else None,
@@ -269,6 +295,33 @@ def schema_findings(resources: Sequence[Resource], findings: Sequence[Finding], 
         skip_kinds=frozenset(options.skip_kinds),
         schema_dirs=tuple(options.schema_dirs),
     )
+    return SchemaStage(settings, severities)
+
+
+def without_shape_positions(found: Sequence[Finding], findings: Sequence[Finding]) -> list[Finding]:
+    """``found`` less what sits where object-shape already reported in ``findings`` (a
+    ``name:`` that lost its indentation) : one mistake, one finding."""
     shaped = {(f.file, f.line, f.column) for f in findings if f.rule == SHAPE_RULE}
-    found = SchemaStage(settings, severities).run([r for r in resources if is_well_formed(r)])
     return [f for f in found if (f.file, f.line, f.column) not in shaped]
+
+
+def schema_findings(resources: Sequence[Resource], findings: Sequence[Finding], active: Sequence[ActiveRule],
+                    options: Options, version: str, stage: SchemaStage | None = None) -> list[Finding]:
+    """``findings`` with the schema stage's, over every well-formed object (a CRD in one
+    file gives the schema of resources in another).
+
+    ``stage`` is the stage that checked each file already (:meth:`SchemaStage.run_file`,
+    :mod:`kubelint.perfile`): only what needs the run's CRDs is checked here, and the
+    per-file findings of objects whose kind a CRD redefines are replaced.
+    """
+    from kubelint.checks.shape import is_well_formed
+
+    files_checked = stage is not None
+    stage = stage or schema_stage(active, options, version)
+    if stage is None:
+        return list(findings)
+    well_formed = [r for r in resources if is_well_formed(r)]
+    found = stage.run(well_formed, files_checked=files_checked)
+    replaced = {(r.file, r.ref) for r in stage.redefined(well_formed)} if files_checked else set()
+    kept = [f for f in findings if f.rule not in RULES or (f.file, f.resource) not in replaced]
+    return kept + without_shape_positions(found, findings)
